@@ -1,0 +1,7 @@
+import { ChangeRoleInputSchema } from "@bupo/shared/team";
+import { changeMemberRole } from "../../../services/membership-service.ts";
+import { teamProcedure } from "../../trpc.ts";
+
+export const changeRoleRoute = teamProcedure("ADMIN")
+  .input(ChangeRoleInputSchema)
+  .mutation(({ ctx, input }) => changeMemberRole(ctx.prisma, ctx.access, input.userId, input.role));
