@@ -1,0 +1,31 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * bupo-trainer CLI. Thin entry point: picks a command and hands over argv; each command lives in its own
+ * file and is loaded on demand (so `grade` never loads TensorFlow.js).
+ */
+type Command = { summary: string; run(argv: string[]): Promise<void> };
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: "run the trainer service (GET /health; jobs from the web app)",
+    run: async () => (await import("./serve-command.ts")).serveCommand(),
+  },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: bupo-trainer <command> [options]\n\ncommands:\n${rows.join("\n")}`;
+}
+
+const [name, ...argv] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  console.error(name && name !== "--help" ? `unknown command "${name}"\n\n${usage()}` : usage());
+  process.exit(name === "--help" ? 0 : 2);
+}
+try {
+  await command.run(argv);
+} catch (e) {
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}

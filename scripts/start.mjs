@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm start`: installs if needed, builds, then runs the web app (:3000) and one local trainer on the
+// embedded defaults (PGlite in ./data/db, demo team seeded). Ctrl-C stops both. Only Node built-ins here.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
+
+function must(title, cmd, args) {
+  console.log(`▶ ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  if (r.status !== 0) {
+    console.error(`${title} failed (exit ${r.status}).`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+if (!fs.existsSync(path.join(root, "node_modules", ".package-lock.json"))) must("npm ci", "npm", ["ci"]);
+must("build", "npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
+
+env.TRAINER_TOKEN ??= randomBytes(24).toString("base64url"); // shared by this web and its local trainer
+env.TRAINER_URLS ??= `http://127.0.0.1:${env.TRAINER_PORT ?? 4100}`;
+const children = [
+  spawn("npx", ["tsx", "src/cli/main.ts", "serve"], {
+    cwd: path.join(root, "apps/trainer"),
+    stdio: "inherit",
+    env,
+  }),
+  spawn("npx", ["tsx", "server.ts"], {
+    cwd: path.join(root, "apps/web"),
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: "production", PORT: env.PORT ?? "3000" },
+  }),
+];
+
+let stopping = false;
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 5000).unref();
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on("exit", r)) : null))).then(
+    () => process.exit(code),
+  );
+}
+for (const c of children) c.on("exit", (code) => stopAll(code ?? 0));
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
