@@ -21,6 +21,8 @@ function must(title, cmd, args) {
 if (!fs.existsSync(path.join(root, "node_modules", ".package-lock.json"))) must("npm ci", "npm", ["ci"]);
 must("build", "npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
 
+env.DATABASE_URL ??= `pglite:${path.join(root, "data", "db")}`; // embedded default, kept across restarts
+env.TRAINER_DATA_DIR ??= path.join(root, "data", "trainer");
 env.TRAINER_TOKEN ??= randomBytes(24).toString("base64url"); // shared by this web and its local trainer
 env.TRAINER_URLS ??= `http://127.0.0.1:${env.TRAINER_PORT ?? 4100}`;
 const children = [

@@ -46,6 +46,7 @@ export async function getTeam(prisma: PrismaClient, access: TeamAccess) {
     name: team.name,
     createdAt: team.createdAt,
     myRole: access.role,
+    myUserId: access.userId,
     members: team.memberships.map((m) => ({ ...m.user, role: m.role, joinedAt: m.createdAt })),
   };
 }

@@ -67,12 +67,14 @@ export function MembersTable({ team }: { team: Team }) {
                 </td>
                 {canManage ? (
                   <td className="py-2 text-right">
-                    <Button
-                      variant="secondary"
-                      onClick={() => remove.mutate({ teamId: team.id, userId: m.id })}
-                    >
-                      Remove<span className="sr-only"> {m.name}</span>
-                    </Button>
+                    {m.id === team.myUserId ? null : (
+                      <Button
+                        variant="secondary"
+                        onClick={() => remove.mutate({ teamId: team.id, userId: m.id })}
+                      >
+                        Remove<span className="sr-only"> {m.name}</span>
+                      </Button>
+                    )}
                   </td>
                 ) : null}
               </tr>

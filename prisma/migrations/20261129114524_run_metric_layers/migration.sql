@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RunMetric" ADD COLUMN     "layers" JSONB;
