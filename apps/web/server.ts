@@ -1,21 +1,18 @@
 /**
- * BuPO Studio web server: Next.js and (later) Socket.IO on one http.Server. Thin entry point — it reads the
- * typed env, opens (and for the embedded database migrates and seeds) the database, then serves.
+ * BuPO Studio web server: Next.js and Socket.IO on one http.Server. Thin entry point — it reads the typed
+ * env, opens the database, boots the long-lived parts (migrations, seed, sockets, scheduler), then serves.
  */
 import { createServer } from "node:http";
-import { DEMO_LOGIN, migrateDatabase, seedDemo } from "@bupo/db";
+import { DEMO_LOGIN } from "@bupo/db";
 import next from "next";
 import { env } from "./src/env.ts";
+import { bootWebProcess } from "./src/server/boot.ts";
 import { getDatabase } from "./src/server/db.ts";
 import { CLIENT_IP_HEADER } from "./src/server/request.ts";
+import { setRunRuntime } from "./src/server/runtime.ts";
 
 const dev = env.NODE_ENV !== "production";
 const db = await getDatabase();
-const applied = await migrateDatabase(db);
-if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
-const seedDemoData = env.BUPO_SEED_DEMO || db.target.kind === "pglite";
-if (seedDemoData) await seedDemo(db.prisma);
-
 const app = next({ dev, hostname: env.HOST, port: env.PORT });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -26,6 +23,8 @@ const server = createServer((req, res) => {
   req.headers["x-bupo-path"] = req.url ?? "/";
   void handle(req, res);
 });
+const web = await bootWebProcess(server, db, env);
+setRunRuntime(web.runtime);
 
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
@@ -33,7 +32,10 @@ server.listen(env.PORT, env.HOST, () => {
   const url = `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port}`;
   const where = db.target.kind === "pglite" ? `embedded PGlite at ${db.target.dataDir}` : "PostgreSQL";
   console.log(`BuPO Studio web ready on ${url} (${dev ? "development" : "production"}, database: ${where})`);
-  if (seedDemoData) console.log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+  console.log(
+    `Trainers: ${env.TRAINER_URLS.length ? env.TRAINER_URLS.join(", ") : "none configured (set TRAINER_URLS)"}`,
+  );
+  if (web.seededDemo) console.log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
 });
 
 let closing = false;
@@ -42,7 +44,7 @@ async function shutdown(signal: string) {
   closing = true;
   console.log(`${signal}: shutting down`);
   server.close();
-  await app.close?.();
+  await web.close();
   await db.close();
   process.exit(0);
 }

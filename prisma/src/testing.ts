@@ -25,6 +25,27 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
+/** Test databases share a prefix per test run, so the runner can drop what a killed process left behind. */
+// biome-ignore lint/style/noProcessEnv: set by scripts/test.mjs for one run
+const testDatabasePrefix = () => process.env.BUPO_TEST_DB_PREFIX ?? "bupo_test_";
+
+/** Drops every database whose name starts with `prefix` (leftovers of killed test processes). */
+export async function dropTestDatabases(baseUrl: string, prefix: string): Promise<string[]> {
+  if (!/^bupo_test_\w*$/.test(prefix)) throw new Error(`refusing to drop databases with prefix "${prefix}"`);
+  const client = new pg.Client({ ...parse(baseUrl), database: "postgres" } as pg.ClientConfig);
+  await client.connect();
+  try {
+    const r = await client.query<{ datname: string }>(
+      "select datname from pg_database where starts_with(datname, $1)",
+      [prefix],
+    );
+    for (const { datname } of r.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    return r.rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Creates an empty database (no tables) for one test file or suite. */
 // biome-ignore lint/style/noProcessEnv: test helper; DATABASE_URL names the server to create test databases on
 export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Promise<TestDatabase> {
@@ -33,7 +54,7 @@ export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Pr
     return { target: { kind: "pglite", dataDir: "memory://" }, drop: async () => {} };
   }
   if (base.kind === "pglite") return { target: base, drop: async () => {} };
-  const name = `bupo_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const name = `${testDatabasePrefix()}${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   await adminQuery(base.url, `CREATE DATABASE "${name}"`);
   const url = new URL(base.url);
   url.pathname = `/${name}`;

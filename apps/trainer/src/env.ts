@@ -10,10 +10,16 @@ const TrainerEnvSchema = z.object({
   TRAINER_PORT: z.coerce.number().int().min(0).max(65_535).default(4100),
   /** Shared secret that the web app presents on every call (required outside development). */
   TRAINER_TOKEN: z.string().min(16, "TRAINER_TOKEN must be at least 16 characters").optional(),
+  /** This trainer's URL as the web app reaches it (its id); default http://TRAINER_HOST:TRAINER_PORT. */
+  TRAINER_PUBLIC_URL: z.url().optional(),
+  /** The web app to report to (Socket.IO namespace /trainer); unset = no reporting (CLI-style local use). */
+  WEB_URL: z.url().optional(),
   /** Concurrent jobs this trainer accepts. */
   TRAINER_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
   /** Checkpoints, metrics JSONL and buffered reports live here. */
   TRAINER_DATA_DIR: z.string().default("data/trainer"),
+  /** Run folders (metrics JSONL, checkpoints); point every trainer at shared storage to allow resumes. */
+  TRAINER_RUNS_DIR: z.string().optional(),
   TRAINER_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });

@@ -21,6 +21,26 @@ const EnvSchema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Mark cookies Secure (serve over HTTPS). */
   SECURE_COOKIES: bool(false),
+  /** Trainers this web dispatches to, comma-separated URLs (e.g. http://gpu1:4100,http://gpu2:4100). */
+  TRAINER_URLS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url("TRAINER_URLS must be comma-separated http(s) URLs"))),
+  /** Shared service token: web → trainer tRPC calls and trainer → web reports. */
+  TRAINER_TOKEN: z.string().min(16, "TRAINER_TOKEN must be at least 16 characters").optional(),
+  TRAINER_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(2).max(3600).default(20),
+  /** Checkpoints live on storage every trainer can read: runs of a lost trainer resume elsewhere. */
+  RESUME_ON_TRAINER_LOSS: bool(false),
+  MONITOR_EVERY_SECONDS: z.coerce.number().min(1).max(600).default(3),
+  /** Redis for Socket.IO fan-out across several web processes; single process when unset. */
+  REDIS_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),

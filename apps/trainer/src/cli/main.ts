@@ -10,6 +10,22 @@ const COMMANDS: Record<string, Command> = {
     summary: "run the trainer service (GET /health; jobs from the web app)",
     run: async () => (await import("./serve-command.ts")).serveCommand(),
   },
+  analyze: {
+    summary: "internal-policy entropies of a checkpoint or preset",
+    run: async (a) => (await import("./analyze-command.ts")).run(a),
+  },
+  bench: {
+    summary: "speed and memory: train step, rollout, analysis, matMul",
+    run: async (a) => (await import("./bench-command.ts")).run(a),
+  },
+  train: {
+    summary: "GRPO / BuPO training from a run config JSON",
+    run: async (a) => (await import("./train-command.ts")).run(a),
+  },
+  grade: {
+    summary: "score JSONL {response, ground_truth} with the MATH grader",
+    run: async (a) => (await import("./grade-command.ts")).run(a),
+  },
 };
 
 function usage(): string {

@@ -1,9 +1,25 @@
+import path from "node:path";
+import { BUILTIN_TASKS, MODEL_PRESETS } from "@bupo/shared";
+import { initBackend } from "../backend/index.ts";
 import { readTrainerEnv } from "../env.ts";
 import { startTrainerService } from "../service/trainer-service.ts";
+import { createJobRunner } from "../service/training-runner.ts";
 
 /** `serve`: run the trainer as a service until SIGINT / SIGTERM, then shut down gracefully. */
 export async function serveCommand(): Promise<void> {
-  const service = await startTrainerService(readTrainerEnv());
+  const env = readTrainerEnv();
+  const backend = await initBackend({ prefer: env.TRAINER_BACKEND });
+  const service = await startTrainerService(env, {
+    runner: createJobRunner(env.TRAINER_RUNS_DIR ?? path.join(env.TRAINER_DATA_DIR, "runs")),
+    describeBackend: () => ({
+      backend: backend.backend,
+      threads: backend.threads,
+      nativeKernels: backend.nativeKernels,
+    }),
+    modelPresets: [...MODEL_PRESETS],
+    tasks: [...BUILTIN_TASKS],
+    version: "0.1.0",
+  });
   const stop = (signal: string) => {
     void service.shutdown(signal).then(() => process.exit(0));
   };

@@ -1,41 +1,133 @@
-import type { Server } from "node:http";
+/**
+ * Composition root of `serve`: one http.Server with GET /health and the tRPC API under /trpc, a job manager
+ * with N slots, the durable outbox and the link to the web app. Everything is built here from the env.
+ */
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import type { Capabilities } from "@bupo/shared/trainer-protocol";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { pino } from "pino";
 import type { TrainerEnv } from "../env.ts";
-import { startHealthServer } from "./health-server.ts";
+import { JobManager, type JobRunner } from "./job-manager.ts";
+import { Outbox } from "./outbox.ts";
+import { trainerRouter } from "./router.ts";
+import { connectWebLink, type WebLink } from "./web-link.ts";
 
 export interface TrainerService {
   url: string;
-  /** Stops accepting work, lets running jobs checkpoint, closes the server. Idempotent. */
+  trainerId: string;
+  jobs: JobManager;
+  /** Stops accepting work, lets running jobs checkpoint, flushes reports, closes. Idempotent. */
   shutdown(reason: string): Promise<void>;
 }
 
-/** Composition root of `serve`: everything is built from the env here and nowhere else. */
-export async function startTrainerService(env: TrainerEnv): Promise<TrainerService> {
+export interface TrainerServiceDeps {
+  runner: JobRunner;
+  /** Backend facts for the capability call (filled once the backend is initialised). */
+  describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels">;
+  modelPresets: string[];
+  tasks: string[];
+  version: string;
+}
+
+export async function startTrainerService(
+  env: TrainerEnv,
+  deps: TrainerServiceDeps,
+): Promise<TrainerService> {
   const logger = pino({ level: env.LOG_LEVEL, base: { service: "trainer" } });
+  if (env.WEB_URL && !env.TRAINER_TOKEN) throw new Error("TRAINER_TOKEN is required when WEB_URL is set");
   const startedAt = Date.now();
   let draining = false;
-  const { server, url } = await startHealthServer({
-    host: env.TRAINER_HOST,
-    port: env.TRAINER_PORT,
-    logger,
-    report: () => ({
-      status: draining ? "draining" : "ok",
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      slots: env.TRAINER_SLOTS,
-      runningJobs: 0,
-    }),
+  const outbox = Outbox.open(path.resolve(env.TRAINER_DATA_DIR, "outbox"));
+  const jobs = new JobManager(env.TRAINER_SLOTS, deps.runner, outbox, logger);
+
+  let trainerId = env.TRAINER_PUBLIC_URL ?? "";
+  const capabilities = (): Capabilities => ({
+    trainerId,
+    version: deps.version,
+    ...deps.describeBackend(),
+    slots: env.TRAINER_SLOTS,
+    freeSlots: draining ? 0 : jobs.freeSlots,
+    runningJobs: jobs.running().map((j) => j.runId),
+    modelPresets: deps.modelPresets,
+    tasks: deps.tasks,
   });
+  const trpc = createHTTPHandler({
+    router: trainerRouter,
+    basePath: "/trpc/",
+    createContext: ({ req }) => ({
+      authorization: req.headers.authorization,
+      token: env.TRAINER_TOKEN ?? "",
+      jobs,
+      capabilities,
+    }),
+    onError: ({ error, path: p }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ path: p, err: error.message }, "trpc error");
+    },
+  });
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/health") {
+      res.writeHead(draining ? 503 : 200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          status: draining ? "draining" : "ok",
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          slots: env.TRAINER_SLOTS,
+          runningJobs: jobs.running().length,
+        }),
+      );
+    } else if (req.url?.startsWith("/trpc/")) {
+      if (draining && req.url.startsWith("/trpc/job.start")) {
+        res.writeHead(503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "trainer is shutting down" }));
+        return;
+      }
+      void trpc(req, res);
+    } else {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "not found" }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.TRAINER_PORT, env.TRAINER_HOST, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.TRAINER_PORT;
+  const url = `http://${env.TRAINER_HOST}:${port}`;
+  trainerId ||= url;
+  logger.info({ url, trainerId, slots: env.TRAINER_SLOTS, buffered: outbox.size }, "trainer listening");
+
+  let link: WebLink | undefined;
+  if (env.WEB_URL && env.TRAINER_TOKEN) {
+    link = connectWebLink({
+      webUrl: env.WEB_URL,
+      token: env.TRAINER_TOKEN,
+      trainerId,
+      outbox,
+      logger,
+      heartbeat: () => ({
+        runs: jobs.running().map(({ runId, lastStep }) => ({ runId, lastStep })),
+        freeSlots: draining ? 0 : jobs.freeSlots,
+      }),
+    });
+  }
 
   let closed: Promise<void> | undefined;
   return {
     url,
+    trainerId,
+    jobs,
     shutdown(reason) {
       closed ??= (async () => {
         draining = true;
-        logger.info({ reason }, "trainer shutting down");
+        logger.info({ reason }, "trainer shutting down: checkpointing running jobs");
+        await jobs.shutdown();
+        if (link && !(await link.flush(5000)))
+          logger.warn({ buffered: outbox.size }, "reports kept on disk for the next start");
+        link?.close();
         await closeServer(server);
         logger.info("trainer stopped");
-        logger.flush();
       })();
       return closed;
     },
@@ -45,6 +137,6 @@ export async function startTrainerService(env: TrainerEnv): Promise<TrainerServi
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    server.closeIdleConnections();
+    server.closeAllConnections();
   });
 }

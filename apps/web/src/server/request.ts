@@ -1,6 +1,7 @@
 import { env } from "../env.ts";
 import type { ContextDeps } from "./api/trpc.ts";
 import { getPrisma } from "./db.ts";
+import { getRunRuntime } from "./runtime.ts";
 
 /** Header set by server.ts from the TCP peer address (any client-sent copy is dropped there). */
 export const CLIENT_IP_HEADER = "x-bupo-client-ip";
@@ -9,6 +10,7 @@ export async function contextDepsFromEnv(): Promise<ContextDeps> {
   return {
     prisma: await getPrisma(),
     secureCookies: env.SECURE_COOKIES,
+    runtime: getRunRuntime(),
     auth: {
       sessionTtlDays: env.SESSION_TTL_DAYS,
       windowMinutes: env.LOGIN_WINDOW_MINUTES,

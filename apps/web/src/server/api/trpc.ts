@@ -11,6 +11,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { readCookie, SESSION_COOKIE, serializeSessionCookie } from "../auth/cookies.ts";
 import { AppError } from "../errors.ts";
+import type { RunRuntime } from "../runtime.ts";
 import type { AuthConfig } from "../services/auth-service.ts";
 import { requireTeamRole } from "../services/membership-service.ts";
 import { type CurrentSession, findSession, type RequestMeta } from "../services/session-service.ts";
@@ -20,6 +21,8 @@ export interface ContextDeps {
   prisma: PrismaClient;
   auth: AuthConfig;
   secureCookies: boolean;
+  /** Scheduler and sockets of the server process; absent where none runs (then launching is refused). */
+  runtime?: RunRuntime;
 }
 
 export interface RequestInfo {

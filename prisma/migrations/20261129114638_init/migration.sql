@@ -104,6 +104,11 @@ CREATE TABLE "Run" (
     "totalSteps" INTEGER NOT NULL,
     "lastStep" INTEGER NOT NULL DEFAULT 0,
     "errorMessage" TEXT,
+    "trainerId" TEXT,
+    "attempt" INTEGER NOT NULL DEFAULT 0,
+    "lastCheckpointStep" INTEGER,
+    "lastCheckpointPath" TEXT,
+    "cancelRequestedAt" TIMESTAMPTZ(3),
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "startedAt" TIMESTAMPTZ(3),
     "finishedAt" TIMESTAMPTZ(3),
@@ -120,9 +125,43 @@ CREATE TABLE "RunMetric" (
     "layerEntropy" REAL[],
     "attnEntropyDelta" REAL[],
     "ffnEntropyDelta" REAL[],
+    "layers" JSONB,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "RunMetric_pkey" PRIMARY KEY ("runId","step")
+);
+
+-- CreateTable
+CREATE TABLE "RunLog" (
+    "runId" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "level" TEXT NOT NULL,
+    "message" TEXT NOT NULL,
+    "at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "RunLog_pkey" PRIMARY KEY ("runId","attempt","seq")
+);
+
+-- CreateTable
+CREATE TABLE "RunEval" (
+    "runId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "dataSource" TEXT NOT NULL,
+    "metrics" JSONB NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "RunEval_pkey" PRIMARY KEY ("runId","step","dataSource")
+);
+
+-- CreateTable
+CREATE TABLE "Trainer" (
+    "id" TEXT NOT NULL,
+    "lastSeenAt" TIMESTAMPTZ(3) NOT NULL,
+    "freeSlots" INTEGER NOT NULL DEFAULT 0,
+    "capabilities" JSONB,
+
+    CONSTRAINT "Trainer_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -158,6 +197,9 @@ CREATE INDEX "Run_teamId_createdAt_idx" ON "Run"("teamId", "createdAt" DESC);
 -- CreateIndex
 CREATE INDEX "Run_status_createdAt_idx" ON "Run"("status", "createdAt");
 
+-- CreateIndex
+CREATE INDEX "Run_trainerId_status_idx" ON "Run"("trainerId", "status");
+
 -- AddForeignKey
 ALTER TABLE "User" ADD CONSTRAINT "User_activeTeamId_fkey" FOREIGN KEY ("activeTeamId") REFERENCES "Team"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
@@ -187,3 +229,9 @@ ALTER TABLE "Run" ADD CONSTRAINT "Run_creatorId_fkey" FOREIGN KEY ("creatorId") 
 
 -- AddForeignKey
 ALTER TABLE "RunMetric" ADD CONSTRAINT "RunMetric_runId_fkey" FOREIGN KEY ("runId") REFERENCES "Run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "RunLog" ADD CONSTRAINT "RunLog_runId_fkey" FOREIGN KEY ("runId") REFERENCES "Run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "RunEval" ADD CONSTRAINT "RunEval_runId_fkey" FOREIGN KEY ("runId") REFERENCES "Run"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,130 @@
+/**
+ * Backend selection for TensorFlow.js (see shared/docs/compute-notes.md §6).
+ *
+ * Order for `prefer: "auto"`: `tensorflow` via @tensorflow/tfjs-node-gpu → `tensorflow` via @tensorflow/tfjs-node →
+ * `wasm` (+ {@link registerWasmKernelFixes}) → `cpu`. The native packages are optional dependencies that cannot be
+ * installed on the dev box; they are only imported when `require.resolve` finds them, and never both in one process.
+ * An explicit preference ("tensorflow" | "wasm" | "cpu") is strict: it throws if that backend cannot start.
+ */
+import { createRequire } from "node:module";
+import os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { registerWasmKernelFixes } from "./wasm-kernel-fixes.ts";
+
+export type BackendPreference = "auto" | "tensorflow" | "wasm" | "cpu";
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+export interface BackendOptions {
+  /** Which backend to use; "auto" walks the fallback chain (default "auto"). */
+  prefer?: BackendPreference;
+  /** Requested wasm threads (default 1). tfjs disables wasm threads in Node, so `BackendInfo.threads` reports
+   *  what is actually in effect. */
+  threads?: number;
+}
+
+export interface BackendInfo {
+  backend: BackendName;
+  /** Threads in effect: wasm `getThreadsCount()`, 1 for cpu, os core count for native TensorFlow. */
+  threads: number;
+  /** True when the wasm SIMD build is in use. */
+  simd: boolean;
+  /** True only for the native libtensorflow backend (never on the dev box). */
+  nativeKernels: boolean;
+  /** The npm package that provided the backend. */
+  package: string;
+}
+
+const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
+
+/** Result of the last successful init, reused while tf's active backend is unchanged (idempotence). */
+let lastInit: { key: string; info: BackendInfo } | undefined;
+
+function isResolvable(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tryNative(): Promise<BackendInfo | undefined> {
+  // If a native backend is already registered (package loaded earlier), reuse it rather than loading a second one.
+  const alreadyLoaded = tf.engine().registryFactory.tensorflow !== undefined;
+  for (const pkg of NATIVE_PACKAGES) {
+    if (!alreadyLoaded) {
+      if (!isResolvable(pkg)) continue;
+      try {
+        const name: string = pkg; // non-literal specifier: the package is optional and has no types here
+        await import(/* @vite-ignore */ name);
+      } catch {
+        continue;
+      }
+    }
+    if (await tf.setBackend("tensorflow")) {
+      await tf.ready();
+      return {
+        backend: "tensorflow",
+        threads: os.cpus().length,
+        simd: false,
+        nativeKernels: true,
+        package: pkg,
+      };
+    }
+    if (alreadyLoaded) break;
+  }
+  return undefined;
+}
+
+async function tryWasm(threads: number): Promise<BackendInfo | undefined> {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  if (threads > 1) wasm.setThreadsCount(threads); // no effect in Node unless multithreading was enabled
+  if (!(await tf.setBackend("wasm"))) return undefined;
+  await tf.ready();
+  registerWasmKernelFixes();
+  const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+  return {
+    backend: "wasm",
+    threads: wasm.getThreadsCount(),
+    simd,
+    nativeKernels: false,
+    package: "@tensorflow/tfjs-backend-wasm",
+  };
+}
+
+async function tryCpu(): Promise<BackendInfo | undefined> {
+  if (!(await tf.setBackend("cpu"))) return undefined;
+  await tf.ready();
+  return { backend: "cpu", threads: 1, simd: false, nativeKernels: false, package: "@tensorflow/tfjs" };
+}
+
+/**
+ * Selects and initialises the TF.js backend. Idempotent: a repeated call with the same options returns the same
+ * info without re-initialising, as long as the active backend was not changed in between.
+ */
+export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
+  const prefer = opts.prefer ?? "auto";
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  const key = `${prefer}:${threads}`;
+  if (lastInit !== undefined && lastInit.key === key && tf.getBackend() === lastInit.info.backend) {
+    return lastInit.info;
+  }
+  const attempts: Record<BackendPreference, Array<() => Promise<BackendInfo | undefined>>> = {
+    auto: [tryNative, () => tryWasm(threads), tryCpu],
+    tensorflow: [tryNative],
+    wasm: [() => tryWasm(threads)],
+    cpu: [tryCpu],
+  };
+  for (const attempt of attempts[prefer]) {
+    const info = await attempt();
+    if (info !== undefined) {
+      lastInit = { key, info };
+      return info;
+    }
+  }
+  throw new Error(
+    prefer === "tensorflow"
+      ? `No native TensorFlow backend: install ${NATIVE_PACKAGES.join(" or ")} (needs libtensorflow download)`
+      : `TF.js backend "${prefer}" could not be initialised`,
+  );
+}

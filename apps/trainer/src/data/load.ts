@@ -1,0 +1,32 @@
+/** Load the rows of a dataset task config (`config.task` with `source: "dataset"`). */
+import type { DatasetTask } from "@bupo/shared";
+import { loadJsonlDataset } from "./jsonl.ts";
+import { loadParquetDataset } from "./parquet.ts";
+import { type Split, splitTrainHeldOut } from "./split.ts";
+import type { DatasetRow, LoadOptions } from "./types.ts";
+
+/** Read one file in the given format. */
+export function loadDatasetFile(
+  path: string,
+  format: DatasetTask["format"],
+  options: LoadOptions = {},
+): Promise<DatasetRow[]> {
+  return format === "parquet" ? loadParquetDataset(path, options) : loadJsonlDataset(path, options);
+}
+
+/**
+ * Train and held-out rows of a dataset task: the separate `evalPath` when given, else a deterministic
+ * `heldOutFraction` split of `path` seeded with the run seed.
+ */
+export async function loadDatasetTask(task: DatasetTask, seed: number): Promise<Split<DatasetRow>> {
+  const options: LoadOptions = {
+    promptKey: task.promptKey,
+    answerKey: task.answerKey,
+    maxRows: task.maxRows || undefined,
+  };
+  const rows = await loadDatasetFile(task.path, task.format, options);
+  if (task.evalPath) {
+    return { train: rows, heldOut: await loadDatasetFile(task.evalPath, task.format, options) };
+  }
+  return splitTrainHeldOut(rows, { fraction: task.heldOutFraction, seed });
+}

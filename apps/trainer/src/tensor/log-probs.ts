@@ -1,0 +1,43 @@
+/**
+ * Log-probabilities of chosen tokens, differentiable on every backend: logSoftmax then a one-hot mask and sum
+ * (GatherNd has no gradient in TF.js).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+function toIds(targets: tf.Tensor2D | number[][]): tf.Tensor2D {
+  if (!Array.isArray(targets)) return targets.dtype === "int32" ? targets : tf.cast(targets, "int32");
+  const T = targets[0]?.length ?? 0;
+  return tf.tensor2d(targets.flat(), [targets.length, T], "int32");
+}
+
+/**
+ * log softmax(logits)[b, t, targets[b, t]]. No shift: logits at position t score `targets[b, t]`.
+ * Apply temperature before (forward's `temperature` option). Caller owns the result.
+ * @param logits  [B, T, V]
+ * @param targets [B, T] int32 ids
+ * @returns [B, T]
+ */
+export function logProbsOfTokens(logits: tf.Tensor3D, targets: tf.Tensor2D | number[][]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const V = logits.shape[2];
+    const logp = tf.logSoftmax(logits, -1); // [B, T, V]
+    const hot = tf.oneHot(toIds(targets), V, 1, 0, "float32"); // [B, T, V]
+    return tf.sum(tf.mul(logp, hot), -1) as tf.Tensor2D; // [B, T]
+  });
+}
+
+/**
+ * Next-token log-probs of a teacher-forced sequence: logits at position p score token p+1.
+ * @param logits [B, T, V]
+ * @param tokens [B, T] the same ids that were fed to the model
+ * @returns [B, T−1]; entry p = log π(tokens[p+1] | tokens[≤p])
+ */
+export function nextTokenLogProbs(logits: tf.Tensor3D, tokens: tf.Tensor2D | number[][]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [B, T, V] = logits.shape;
+    const ids = toIds(tokens);
+    const shiftedLogits = tf.slice(logits, [0, 0, 0], [B, T - 1, V]) as tf.Tensor3D; // [B, T−1, V]
+    const targets = tf.slice(ids, [0, 1], [B, T - 1]) as tf.Tensor2D; // [B, T−1]
+    return logProbsOfTokens(shiftedLogits, targets);
+  });
+}

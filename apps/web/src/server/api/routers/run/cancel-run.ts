@@ -1,0 +1,9 @@
+import { requireRunAccess } from "../../../services/run-access.ts";
+import { cancelRun } from "../../../services/run-service.ts";
+import { protectedProcedure } from "../../trpc.ts";
+import { RunIdInputSchema } from "./get-run.ts";
+
+export const cancelRunRoute = protectedProcedure.input(RunIdInputSchema).mutation(async ({ ctx, input }) => {
+  await requireRunAccess(ctx.prisma, ctx.session.user.id, input.runId, "MEMBER");
+  return cancelRun(ctx.prisma, ctx.runtime, input.runId);
+});

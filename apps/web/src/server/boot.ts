@@ -1,0 +1,73 @@
+/**
+ * Builds the long-lived parts of a web process around its http.Server: database (migrated), demo seed,
+ * Socket.IO (with the Redis adapter when configured), scheduler, and the runtime that request handlers use.
+ * server.ts calls it; tests call it too, on port 0, with real trainers and real socket clients.
+ */
+import type { Server as HttpServer } from "node:http";
+import { type Database, migrateDatabase, seedDemo } from "@bupo/db";
+import { pino } from "pino";
+import type { Env } from "../env.ts";
+import { createRealtime } from "./realtime/create-realtime.ts";
+import { createRedisAdapter } from "./realtime/redis-adapter.ts";
+import { runRoom } from "./realtime/rooms.ts";
+import type { RealtimeServer } from "./realtime/types.ts";
+import type { RunRuntime } from "./runtime.ts";
+import { type Scheduler, startScheduler } from "./scheduler/scheduler.ts";
+import { createTrainerDirectory } from "./scheduler/trainer-directory.ts";
+
+export interface WebProcess {
+  io: RealtimeServer;
+  scheduler: Scheduler;
+  runtime: RunRuntime;
+  seededDemo: boolean;
+  close(): Promise<void>;
+}
+
+export async function bootWebProcess(httpServer: HttpServer, db: Database, env: Env): Promise<WebProcess> {
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: "web" } });
+  const applied = await migrateDatabase(db);
+  if (applied.length) logger.info({ applied }, "migrations applied");
+  const seededDemo = env.BUPO_SEED_DEMO || db.target.kind === "pglite";
+  if (seededDemo) await seedDemo(db.prisma);
+
+  const redis = env.REDIS_URL ? await createRedisAdapter(env.REDIS_URL) : undefined;
+  const io = createRealtime(
+    httpServer,
+    { prisma: db.prisma, trainerToken: env.TRAINER_TOKEN, logger },
+    { adapter: redis?.adapter },
+  );
+  const publishStatus: RunRuntime["publishStatus"] = (p) => io.to(runRoom(p.runId)).emit("run:status", p);
+  const trainers = createTrainerDirectory(env.TRAINER_URLS, env.TRAINER_TOKEN ?? "");
+  const scheduler = await startScheduler({
+    db,
+    trainers,
+    logger,
+    heartbeatTimeoutMs: env.TRAINER_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    resumeOnTrainerLoss: env.RESUME_ON_TRAINER_LOSS,
+    monitorEverySeconds: env.MONITOR_EVERY_SECONDS,
+    onStatus: publishStatus,
+  });
+  const runtime: RunRuntime = {
+    enqueue: scheduler.enqueue,
+    publishStatus,
+    async cancelOnTrainer(trainerId, runId) {
+      if (!trainers.urls.includes(trainerId)) return false;
+      const r = await trainers
+        .client(trainerId)
+        .job.cancel.mutate({ runId })
+        .catch(() => null);
+      return r?.cancelling ?? false;
+    },
+  };
+  return {
+    io,
+    scheduler,
+    runtime,
+    seededDemo,
+    async close() {
+      await scheduler.stop();
+      await new Promise<void>((r) => io.close(() => r()));
+      await redis?.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { RunStatusPayload } from "@bupo/shared/realtime";
+
+/**
+ * What request handlers need from the long-lived server process (scheduler, trainers, sockets). server.ts
+ * builds it; Next's route bundles reach it through globalThis (they are bundled apart from server.ts).
+ */
+export interface RunRuntime {
+  enqueue(runId: string): Promise<void>;
+  /** Asks the run's trainer to stop it; false when the trainer does not run it or cannot be reached. */
+  cancelOnTrainer(trainerId: string, runId: string): Promise<boolean>;
+  publishStatus(p: RunStatusPayload): void;
+}
+
+const globalForRuntime = globalThis as unknown as { __bupoRuntime?: RunRuntime };
+
+export function setRunRuntime(runtime: RunRuntime): void {
+  globalForRuntime.__bupoRuntime = runtime;
+}
+
+export function getRunRuntime(): RunRuntime | undefined {
+  return globalForRuntime.__bupoRuntime;
+}

@@ -1,0 +1,138 @@
+import { openTestDatabase } from "@bupo/db/testing";
+import { TRAINER_NAMESPACE } from "@bupo/shared/trainer-protocol";
+import { io } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTrainerClient } from "../../src/server/scheduler/trainer-directory.ts";
+import { RunWatcher, waitFor } from "./clients.ts";
+import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
+import { freePort, type Proc, startTrainer, startWeb } from "./processes.ts";
+
+let db: Awaited<ReturnType<typeof openTestDatabase>>;
+let web: Proc;
+let trainer: Proc;
+const token = newToken();
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  if (db.target.kind !== "postgres") throw new Error("pipeline tests need PostgreSQL (set DATABASE_URL)");
+  const port = await freePort();
+  web = await startWeb({ databaseUrl: db.target.url, trainerUrls: [`http://127.0.0.1:${port}`], token });
+  trainer = await startTrainer({ webUrl: web.url, token, port, dataDir: tempDir("trainer") });
+}, 120_000);
+
+afterAll(async () => {
+  await trainer?.stop();
+  await web?.stop();
+  await db?.drop();
+});
+
+function trainerSocket(auth: Record<string, string>) {
+  return io(`${web.url}${TRAINER_NAMESPACE}`, { auth, transports: ["websocket"], reconnection: false });
+}
+
+describe("access control on the live pipeline", () => {
+  it("keeps another team out of a run's room and its tRPC reads", async () => {
+    const owner = await userWithTeam(web.url);
+    const run = await owner.client.run.create.mutate({
+      teamId: owner.team.id,
+      config: tinyRunConfig({ totalSteps: 2 }),
+    });
+    const stranger = await userWithTeam(web.url);
+    const watcher = new RunWatcher(web.url, stranger.jar.cookie, run.id);
+    try {
+      await waitFor("socket connection", () => watcher.socket.connected, 10_000);
+      const ack = await watcher.join();
+      expect(ack).toEqual({ ok: false, error: { code: "NOT_FOUND", message: "Run not found" } });
+      await expect(stranger.client.run.get.query({ runId: run.id })).rejects.toMatchObject({
+        data: { code: "NOT_FOUND" },
+      });
+      await expect(stranger.client.run.cancel.mutate({ runId: run.id })).rejects.toMatchObject({
+        data: { code: "NOT_FOUND" },
+      });
+      await waitFor(
+        "run to finish",
+        async () => (await owner.client.run.get.query({ runId: run.id })).status === "succeeded",
+        90_000,
+      );
+      expect(watcher.steps.size).toBe(0); // nothing leaked to the stranger's socket
+    } finally {
+      watcher.close();
+    }
+  }, 150_000);
+
+  it("refuses browser sockets without a session", async () => {
+    const s = io(web.url, { transports: ["websocket"], reconnection: false });
+    const err = await new Promise<Error>((resolve) => s.on("connect_error", resolve));
+    expect(err.message).toMatch(/UNAUTHORIZED/);
+    s.close();
+  });
+
+  it("refuses trainer connections and trainer calls without or with a wrong token", async () => {
+    for (const auth of [
+      { trainerId: trainer.url },
+      { trainerId: trainer.url, token: "wrong-token-0123456789abcd" },
+    ]) {
+      const s = trainerSocket(auth);
+      const err = await new Promise<Error>((resolve) => s.on("connect_error", resolve));
+      expect(err.message).toMatch(/UNAUTHORIZED/);
+      s.close();
+    }
+    await expect(
+      createTrainerClient(trainer.url, "wrong-token-0123456789abcd").capabilities.query(),
+    ).rejects.toMatchObject({
+      data: { code: "UNAUTHORIZED" },
+    });
+  });
+
+  it("rejects malformed trainer reports and reports about runs of another trainer, storing nothing", async () => {
+    const owner = await userWithTeam(web.url);
+    const run = await owner.client.run.create.mutate({
+      teamId: owner.team.id,
+      config: tinyRunConfig({ totalSteps: 2 }),
+    });
+    await waitFor(
+      "run to finish",
+      async () => (await owner.client.run.get.query({ runId: run.id })).status === "succeeded",
+      90_000,
+    );
+    const before = await db.prisma.runMetric.count();
+    const s = trainerSocket({ token, trainerId: "http://127.0.0.1:1" });
+    await new Promise<void>((resolve) => s.on("connect", () => resolve()));
+    const malformed = [
+      { events: [] },
+      {
+        events: [
+          { type: "metrics", runId: run.id, attempt: 1, seq: 1, at: "yesterday", metrics: { step: -3 } },
+        ],
+      },
+      "not even an object",
+    ];
+    for (const batch of malformed) {
+      const ack = await s.timeout(5000).emitWithAck("trainer:report", batch);
+      expect(ack).toMatchObject({ ok: false, retryable: false });
+    }
+    const foreign = {
+      events: [
+        {
+          type: "log",
+          runId: run.id,
+          attempt: 1,
+          seq: 99,
+          at: new Date().toISOString(),
+          level: "info",
+          message: "spoofed",
+        },
+      ],
+    };
+    const ack = await s.timeout(5000).emitWithAck("trainer:report", foreign);
+    expect(ack).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringContaining("not assigned"),
+    });
+    s.close();
+    expect(await db.prisma.runMetric.count()).toBe(before);
+    expect(await db.prisma.runLog.count({ where: { message: "spoofed" } })).toBe(0);
+    expect(web.output()).toContain("malformed trainer report rejected");
+  }, 150_000);
+});

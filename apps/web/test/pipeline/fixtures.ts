@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { RunConfigInput } from "@bupo/shared/run-config";
+import { httpApi } from "./clients.ts";
+
+/** A run small enough to finish in seconds on one core: tiny model, short warm start, few RL steps. */
+export function tinyRunConfig(
+  overrides: { totalSteps?: number; seed?: number; algorithm?: "bupo" | "grpo" } = {},
+): RunConfigInput {
+  const totalSteps = overrides.totalSteps ?? 4;
+  return {
+    kind: "train",
+    algorithm: overrides.algorithm ?? "bupo",
+    seed: overrides.seed ?? 7,
+    model: { source: "preset", family: "qwen3", preset: "tiny" },
+    task: { source: "builtin", name: "addition", difficulty: 1 },
+    warmStart: { sftSteps: 3, batchSize: 8 },
+    rl: {
+      internalLayer: 1,
+      iterativeSteps: 1,
+      totalSteps,
+      promptsPerStep: 2,
+      groupSize: 4,
+      miniBatches: 2,
+      maxResponseTokens: 8,
+      maxPromptTokens: 16,
+    },
+    schedule: {
+      evalEvery: 0,
+      checkpointEvery: 1,
+      entropyEvery: 2,
+      logEvery: 1,
+      evalPrompts: 4,
+      evalSamples: 2,
+    },
+  };
+}
+
+export const newToken = () => randomBytes(24).toString("base64url");
+export const tempDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `bupo-${name}-`));
+
+/** Signs up a fresh user with a team over real HTTP; returns the API client and cookie. */
+export async function userWithTeam(webUrl: string) {
+  const api = httpApi(webUrl);
+  const email = `pipeline.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+  await api.client.auth.signUp.mutate({ email, password: "pipeline-password", name: "Pipeline" });
+  const team = await api.client.team.create.mutate({ name: "Pipeline Lab" });
+  return { ...api, team, email };
+}

@@ -1,0 +1,136 @@
+/**
+ * Real processes for pipeline tests: the production web server (apps/web/server.ts; needs `next build`) and
+ * trainer services (`bupo-trainer serve`), each spawned with its own env and stopped by signal.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+const webDir = path.resolve(import.meta.dirname, "../..");
+const trainerDir = path.resolve(webDir, "../trainer");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export interface Proc {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** Sends the signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function launch(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  url: string,
+  name: string,
+): Promise<Proc> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const onData = (d: Buffer) => {
+    out += d.toString();
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const proc: Proc = {
+    url,
+    child,
+    output: () => out,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${out}`)), 60_000);
+    const check = () => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        child.stdout!.off("data", check);
+        resolve(proc);
+      }
+    };
+    child.stdout!.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+}
+
+export interface WebOptions {
+  databaseUrl: string;
+  trainerUrls: string[];
+  token: string;
+  port?: number;
+  redisUrl?: string;
+  heartbeatTimeoutSeconds?: number;
+  resumeOnTrainerLoss?: boolean;
+}
+
+export async function startWeb(o: WebOptions): Promise<Proc> {
+  if (!fs.existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
+    throw new Error("apps/web is not built: run `npm run build -w @bupo/web` (npm test does) first");
+  }
+  const port = o.port ?? (await freePort());
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    PORT: String(port),
+    DATABASE_URL: o.databaseUrl,
+    TRAINER_URLS: o.trainerUrls.join(","),
+    TRAINER_TOKEN: o.token,
+    MONITOR_EVERY_SECONDS: "1",
+    TRAINER_HEARTBEAT_TIMEOUT_SECONDS: String(o.heartbeatTimeoutSeconds ?? 6),
+    RESUME_ON_TRAINER_LOSS: String(o.resumeOnTrainerLoss ?? false),
+    ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
+  };
+  return launch(webDir, ["server.ts"], env, /BuPO Studio web ready/, `http://127.0.0.1:${port}`, "web");
+}
+
+export interface TrainerOptions {
+  webUrl: string;
+  token: string;
+  dataDir: string;
+  /** Shared run folders (checkpoints) — lets another trainer resume a lost run. */
+  runsDir?: string;
+  port?: number;
+  slots?: number;
+}
+
+export async function startTrainer(o: TrainerOptions): Promise<Proc> {
+  const port = o.port ?? (await freePort());
+  const env = {
+    TRAINER_PORT: String(port),
+    TRAINER_TOKEN: o.token,
+    WEB_URL: o.webUrl,
+    TRAINER_DATA_DIR: o.dataDir,
+    TRAINER_SLOTS: String(o.slots ?? 1),
+    TRAINER_BACKEND: "wasm",
+    ...(o.runsDir ? { TRAINER_RUNS_DIR: o.runsDir } : {}),
+  };
+  return launch(
+    trainerDir,
+    ["src/cli/main.ts", "serve"],
+    env,
+    /trainer listening/,
+    `http://127.0.0.1:${port}`,
+    "trainer",
+  );
+}

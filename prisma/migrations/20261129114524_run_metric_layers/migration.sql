@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "RunMetric" ADD COLUMN     "layers" JSONB;
