@@ -25,6 +25,7 @@ env.DATABASE_URL ??= `pglite:${path.join(root, "data", "db")}`; // embedded defa
 env.TRAINER_DATA_DIR ??= path.join(root, "data", "trainer");
 env.TRAINER_TOKEN ??= randomBytes(24).toString("base64url"); // shared by this web and its local trainer
 env.TRAINER_URLS ??= `http://127.0.0.1:${env.TRAINER_PORT ?? 4100}`;
+env.WEB_URL ??= `http://127.0.0.1:${env.PORT ?? 3000}`; // where the local trainer reports
 const children = [
   spawn("npx", ["tsx", "src/cli/main.ts", "serve"], {
     cwd: path.join(root, "apps/trainer"),

@@ -9,7 +9,12 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const results = fs.mkdtempSync(path.join(os.tmpdir(), "bupo-test-"));
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  TURBO_TELEMETRY_DISABLED: "1",
+  BUPO_TEST_DB_PREFIX: `bupo_test_${Date.now().toString(36)}_`, // this run's test databases
+};
 const skipE2e = process.argv.includes("--no-e2e");
 const WORKSPACES = ["packages/shared", "prisma", "apps/trainer", "apps/web"];
 
@@ -67,6 +72,14 @@ if (!skipE2e) {
     passed += s.expected + s.flaky;
     failed += s.unexpected;
   }
+}
+
+if (env.DATABASE_URL?.startsWith("postgres")) {
+  spawnSync("npx", ["tsx", "scripts/drop-test-databases.ts", env.BUPO_TEST_DB_PREFIX], {
+    cwd: path.join(root, "prisma"),
+    stdio: "inherit",
+    env,
+  });
 }
 
 if (failures.length) console.error(`\nFailed steps: ${failures.join(", ")}`);

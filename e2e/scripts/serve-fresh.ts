@@ -1,35 +1,66 @@
 /**
- * Playwright's web server: creates a fresh database (dropped on exit), then runs the production web server
- * (apps/web must be built) against it. Postgres when DATABASE_URL names one; otherwise a temporary PGlite folder.
+ * Playwright's web server: a fresh database (dropped on exit), one local trainer on a tiny preset, and the
+ * production web server (apps/web must be built) pointed at both. Postgres when DATABASE_URL names one;
+ * otherwise a temporary PGlite folder.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "@bupo/db/testing";
 
-const webDir = path.resolve(import.meta.dirname, "../../apps/web");
+const root = path.resolve(import.meta.dirname, "../..");
+const port = Number(process.env.PORT ?? 3210);
+const trainerPort = port + 1;
+const token = randomBytes(24).toString("base64url");
+const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "bupo-e2e-"));
 let url: string;
-let cleanup: () => Promise<void>;
+let dropDb = async () => {};
 if (process.env.DATABASE_URL?.startsWith("postgres")) {
   const db = await createTestDatabase();
   url = db.target.kind === "postgres" ? db.target.url : "";
-  cleanup = db.drop;
+  dropDb = db.drop;
 } else {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "bupo-e2e-"));
-  url = `pglite:${dir}`;
-  cleanup = () => fs.rm(dir, { recursive: true, force: true });
+  url = `pglite:${path.join(scratch, "db")}`;
 }
 
-const child = spawn("npx", ["tsx", "server.ts"], {
-  cwd: webDir,
-  stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: url, BUPO_SEED_DEMO: "true" },
+const start = (cwd: string, args: string[], env: Record<string, string>): ChildProcess =>
+  spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd,
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
+
+const trainer = start(path.join(root, "apps/trainer"), ["src/cli/main.ts", "serve"], {
+  TRAINER_PORT: String(trainerPort),
+  TRAINER_TOKEN: token,
+  WEB_URL: `http://127.0.0.1:${port}`,
+  TRAINER_DATA_DIR: path.join(scratch, "trainer"),
+  LOG_LEVEL: "warn",
 });
-const stop = (signal: NodeJS.Signals) => child.kill(signal);
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-child.on("exit", async (code) => {
-  await cleanup().catch(() => {});
-  process.exit(code ?? 0);
+const web = start(path.join(root, "apps/web"), ["server.ts"], {
+  DATABASE_URL: url,
+  BUPO_SEED_DEMO: "true",
+  TRAINER_URLS: `http://127.0.0.1:${trainerPort}`,
+  TRAINER_TOKEN: token,
+  MONITOR_EVERY_SECONDS: "1",
+  LOG_LEVEL: "warn",
 });
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of [web, trainer]) if (c.exitCode === null) c.kill(signal);
+  await Promise.all(
+    [web, trainer].map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)),
+  );
+  await dropDb().catch(() => {});
+  await fs.rm(scratch, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
+web.on("exit", () => void stop("SIGTERM"));
+trainer.on("exit", () => void stop("SIGTERM"));

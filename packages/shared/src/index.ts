@@ -1,4 +1,5 @@
 export * from "./analysis-config.ts";
+export * from "./analysis-result.ts";
 export * from "./errors.ts";
 export * from "./metrics.ts";
 export * from "./model-config.ts";

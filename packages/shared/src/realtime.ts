@@ -4,6 +4,7 @@
  * what it missed (`run:metrics` batches), then live updates; clients drop steps they already hold.
  */
 import { z } from "zod";
+import type { AnalysisResult } from "./analysis-result.ts";
 import type { EvalMetrics, StepMetrics } from "./metrics.ts";
 import type { RunStatus } from "./trainer-protocol.ts";
 
@@ -38,7 +39,13 @@ export interface RunEvalPayload {
   evals: EvalMetrics[];
 }
 
+export interface RunAnalysisPayload {
+  runId: string;
+  result: AnalysisResult;
+}
+
 export interface ServerToClientEvents {
+  "run:analysis": (p: RunAnalysisPayload) => void;
   "run:metrics": (p: RunMetricsPayload) => void;
   "run:status": (p: RunStatusPayload) => void;
   "run:log": (p: RunLogPayload) => void;

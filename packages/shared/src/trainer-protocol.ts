@@ -5,6 +5,7 @@
  * (metrics keyed by (run, step), logs by (run, seq), evals by (run, step, dataSource)).
  */
 import { z } from "zod";
+import { AnalysisResultSchema } from "./analysis-result.ts";
 import { EvalMetricsSchema, StepMetricsSchema } from "./metrics.ts";
 import { RunConfigSchema } from "./run-config.ts";
 
@@ -39,6 +40,7 @@ export const TrainerEventSchema = z.discriminatedUnion("type", [
     message: z.string().max(4000),
   }),
   z.object({ ...base, type: z.literal("checkpoint"), step: z.int().min(0), path: z.string().max(1000) }),
+  z.object({ ...base, type: z.literal("analysis"), result: AnalysisResultSchema }),
 ]);
 export type TrainerEvent = z.infer<typeof TrainerEventSchema>;
 /** An event before the outbox numbers and timestamps it. */

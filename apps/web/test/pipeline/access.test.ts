@@ -26,7 +26,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function trainerSocket(auth: Record<string, string>) {
+function trainerSocket(auth: { trainerId: string; token?: string }) {
   return io(`${web.url}${TRAINER_NAMESPACE}`, { auth, transports: ["websocket"], reconnection: false });
 }
 

@@ -37,7 +37,7 @@ describe("launch → queued → running → succeeded", () => {
       teamId: user.team.id,
       config: tinyRunConfig({ totalSteps: 4 }),
     });
-    expect(run.status).toBe("QUEUED");
+    expect(run.status).toBe("queued");
     const watcher = new RunWatcher(web.url, user.jar.cookie, run.id);
     try {
       await waitFor(

@@ -49,7 +49,7 @@ function startsOf(p: Proc): string[] {
 describe("two trainers, five queued runs, one trainer killed", () => {
   it("runs every attempt exactly once and resumes the killed trainer's run on the other", async () => {
     const user = await userWithTeam(web.url);
-    const runs = [];
+    const runs: { id: string }[] = [];
     for (let i = 0; i < 5; i++) {
       runs.push(
         await user.client.run.create.mutate({

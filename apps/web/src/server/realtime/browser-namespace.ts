@@ -9,7 +9,7 @@ import { readCookie, SESSION_COOKIE } from "../auth/cookies.ts";
 import { AppError } from "../errors.ts";
 import { requireTeamRole } from "../services/membership-service.ts";
 import { requireRunAccess } from "../services/run-access.ts";
-import { metricsAfter, recentLogs, runEvals } from "../services/run-metrics-service.ts";
+import { metricsAfter, recentLogs, runAnalysis, runEvals } from "../services/run-metrics-service.ts";
 import { fromDbStatus } from "../services/run-status.ts";
 import { findSession } from "../services/session-service.ts";
 import { runRoom, teamRoom } from "./rooms.ts";
@@ -59,6 +59,8 @@ export function attachBrowserNamespace(io: RealtimeServer, deps: RealtimeDeps): 
         if (lines.length) socket.emit("run:log", { runId: input.runId, lines });
         const evals = await runEvals(deps.prisma, input.runId);
         if (evals.length) socket.emit("run:eval", { runId: input.runId, evals });
+        const analysis = await runAnalysis(deps.prisma, input.runId);
+        if (analysis) socket.emit("run:analysis", { runId: input.runId, result: analysis });
         const run = await deps.prisma.run.findUniqueOrThrow({
           where: { id: input.runId },
           select: { status: true, lastStep: true },

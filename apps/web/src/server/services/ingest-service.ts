@@ -1,10 +1,13 @@
 /**
  * Persists a trainer's report batch, idempotently: metrics by (run, step), logs by (run, attempt, seq), evals
  * by (run, step, data source) — a replayed batch stores nothing twice. Events for runs not assigned to the
- * reporting trainer, or from a superseded attempt, change no run state. Returns what to broadcast.
+ * reporting trainer are refused; events of a superseded attempt change no run state. The bulk writes of a
+ * batch go in one non-interactive transaction (one round trip each); status changes, rare, go one by one.
+ * Returns what to broadcast (after the write, so a client that backfills from the database never misses a step).
  */
 import type { PrismaClient } from "@bupo/db/client";
 import type {
+  RunAnalysisPayload,
   RunEvalPayload,
   RunLogPayload,
   RunMetricsPayload,
@@ -13,7 +16,7 @@ import type {
 import type { TrainerEvent } from "@bupo/shared/trainer-protocol";
 import { AppError } from "../errors.ts";
 import { toMetricRow } from "./run-metrics-service.ts";
-import { fromDbStatus, isTerminal, toDbStatus } from "./run-status.ts";
+import { fromDbStatus, toDbStatus } from "./run-status.ts";
 
 export interface IngestResult {
   stored: number;
@@ -21,11 +24,18 @@ export interface IngestResult {
   statuses: RunStatusPayload[];
   logs: RunLogPayload[];
   evals: RunEvalPayload[];
+  analyses: RunAnalysisPayload[];
 }
 
 type Of<T extends TrainerEvent["type"]> = Extract<TrainerEvent, { type: T }>;
 const ofType = <T extends TrainerEvent["type"]>(events: TrainerEvent[], type: T) =>
   events.filter((e): e is Of<T> => e.type === type);
+
+function groupByRun<E extends TrainerEvent>(events: E[]): Map<string, E[]> {
+  const m = new Map<string, E[]>();
+  for (const e of events) m.set(e.runId, [...(m.get(e.runId) ?? []), e]);
+  return m;
+}
 
 export async function ingestEvents(
   prisma: PrismaClient,
@@ -35,91 +45,102 @@ export async function ingestEvents(
   const runIds = [...new Set(events.map((e) => e.runId))];
   const runs = await prisma.run.findMany({
     where: { id: { in: runIds } },
-    select: { id: true, trainerId: true, attempt: true, status: true, lastStep: true },
+    select: { id: true, trainerId: true, attempt: true },
   });
   const foreign = runIds.filter((id) => runs.find((r) => r.id === id)?.trainerId !== trainerId);
-  if (foreign.length) {
+  if (foreign.length)
     throw new AppError("FORBIDDEN", `runs not assigned to trainer ${trainerId}: ${foreign.join(", ")}`);
-  }
+  const attemptOf = new Map(runs.map((r) => [r.id, r.attempt]));
 
-  const result: IngestResult = { stored: 0, metrics: [], statuses: [], logs: [], evals: [] };
-  await prisma.$transaction(async (tx) => {
-    for (const run of runs) {
-      const mine = events.filter((e) => e.runId === run.id);
-      const metrics = ofType(mine, "metrics").map((e) => e.metrics);
-      const logs = ofType(mine, "log");
-      const evals = ofType(mine, "eval");
-      if (metrics.length) {
-        const r = await tx.runMetric.createMany({
-          data: metrics.map((m) => toMetricRow(run.id, m)),
-          skipDuplicates: true,
-        });
-        result.stored += r.count;
-        const maxStep = Math.max(...metrics.map((m) => m.step));
-        await tx.run.updateMany({
-          where: { id: run.id, lastStep: { lt: maxStep } },
-          data: { lastStep: maxStep },
-        });
-        result.metrics.push({ runId: run.id, metrics: metrics.sort((a, b) => a.step - b.step) });
-      }
-      if (logs.length) {
-        const data = logs.map((l) => ({
-          runId: run.id,
-          attempt: l.attempt,
-          seq: l.seq,
-          level: l.level,
-          message: l.message,
-          at: new Date(l.at),
-        }));
-        result.stored += (await tx.runLog.createMany({ data, skipDuplicates: true })).count;
-        result.logs.push({
-          runId: run.id,
-          lines: logs.map(({ attempt, seq, level, message, at }) => ({ attempt, seq, level, message, at })),
-        });
-      }
-      if (evals.length) {
-        const data = evals.map((e) => ({
-          runId: run.id,
-          step: e.eval.step,
-          dataSource: e.eval.dataSource,
-          metrics: e.eval,
-        }));
-        result.stored += (await tx.runEval.createMany({ data, skipDuplicates: true })).count;
-        result.evals.push({ runId: run.id, evals: evals.map((e) => e.eval) });
-      }
-      for (const c of ofType(mine, "checkpoint").filter((e) => e.attempt === run.attempt)) {
-        await tx.run.updateMany({
-          where: { id: run.id, OR: [{ lastCheckpointStep: null }, { lastCheckpointStep: { lt: c.step } }] },
-          data: { lastCheckpointStep: c.step, lastCheckpointPath: c.path },
-        });
-      }
-      // Status changes only from the current attempt, and never out of a terminal state.
-      for (const s of ofType(mine, "status").filter((e) => e.attempt === run.attempt)) {
-        const now = new Date(s.at);
-        const terminal = s.status !== "running";
-        const r = await tx.run.updateMany({
-          where: { id: run.id, status: { notIn: ["SUCCEEDED", "FAILED", "CANCELLED"] } },
-          data: terminal
-            ? { status: toDbStatus(s.status), finishedAt: now, errorMessage: s.message ?? null }
-            : { status: "RUNNING", startedAt: now },
-        });
-        if (r.count) {
-          const fresh = await tx.run.findUniqueOrThrow({
-            where: { id: run.id },
-            select: { status: true, lastStep: true, errorMessage: true },
-          });
-          result.statuses.push({
-            runId: run.id,
-            status: fromDbStatus(fresh.status),
-            message: fresh.errorMessage,
-            lastStep: fresh.lastStep,
-            at: s.at,
-          });
-          result.stored += 1;
-          if (isTerminal(fresh.status)) break;
-        }
-      }
-    }
-  });
+  const metrics = ofType(events, "metrics");
+  const logs = ofType(events, "log");
+  const evals = ofType(events, "eval");
+  const checkpoints = ofType(events, "checkpoint").filter((c) => c.attempt === attemptOf.get(c.runId));
+  const analyses = ofType(events, "analysis").filter((a) => a.attempt === attemptOf.get(a.runId));
+  const maxStep = new Map<string, number>();
+  for (const e of metrics) maxStep.set(e.runId, Math.max(maxStep.get(e.runId) ?? 0, e.metrics.step));
+
+  const [metricRows, logRows, evalRows] = await prisma.$transaction([
+    prisma.runMetric.createMany({
+      data: metrics.map((e) => toMetricRow(e.runId, e.metrics)),
+      skipDuplicates: true,
+    }),
+    prisma.runLog.createMany({
+      data: logs.map((l) => ({
+        runId: l.runId,
+        attempt: l.attempt,
+        seq: l.seq,
+        level: l.level,
+        message: l.message,
+        at: new Date(l.at),
+      })),
+      skipDuplicates: true,
+    }),
+    prisma.runEval.createMany({
+      data: evals.map((e) => ({
+        runId: e.runId,
+        step: e.eval.step,
+        dataSource: e.eval.dataSource,
+        metrics: e.eval,
+      })),
+      skipDuplicates: true,
+    }),
+    ...[...maxStep].map(([id, step]) =>
+      prisma.run.updateMany({ where: { id, lastStep: { lt: step } }, data: { lastStep: step } }),
+    ),
+    ...analyses.map((a) =>
+      prisma.runAnalysis.upsert({
+        where: { runId: a.runId },
+        create: { runId: a.runId, result: a.result },
+        update: { result: a.result },
+      }),
+    ),
+    ...checkpoints.map((c) =>
+      prisma.run.updateMany({
+        where: { id: c.runId, OR: [{ lastCheckpointStep: null }, { lastCheckpointStep: { lt: c.step } }] },
+        data: { lastCheckpointStep: c.step, lastCheckpointPath: c.path },
+      }),
+    ),
+  ]);
+
+  const result: IngestResult = {
+    stored: metricRows.count + logRows.count + evalRows.count + analyses.length,
+    metrics: [...groupByRun(metrics)].map(([runId, es]) => ({
+      runId,
+      metrics: es.map((e) => e.metrics).sort((a, b) => a.step - b.step),
+    })),
+    logs: [...groupByRun(logs)].map(([runId, es]) => ({
+      runId,
+      lines: es.map(({ attempt, seq, level, message, at }) => ({ attempt, seq, level, message, at })),
+    })),
+    evals: [...groupByRun(evals)].map(([runId, es]) => ({ runId, evals: es.map((e) => e.eval) })),
+    analyses: analyses.map((a) => ({ runId: a.runId, result: a.result })),
+    statuses: [],
+  };
+
+  // Status changes only from the current attempt, in order, and never out of a terminal state.
+  for (const s of ofType(events, "status").filter((e) => e.attempt === attemptOf.get(e.runId))) {
+    const at = new Date(s.at);
+    const terminal = s.status !== "running";
+    const r = await prisma.run.updateMany({
+      where: { id: s.runId, status: { notIn: ["SUCCEEDED", "FAILED", "CANCELLED"] } },
+      data: terminal
+        ? { status: toDbStatus(s.status), finishedAt: at, errorMessage: s.message ?? null }
+        : { status: "RUNNING", startedAt: at },
+    });
+    if (!r.count) continue;
+    const fresh = await prisma.run.findUniqueOrThrow({
+      where: { id: s.runId },
+      select: { status: true, lastStep: true, errorMessage: true },
+    });
+    result.statuses.push({
+      runId: s.runId,
+      status: fromDbStatus(fresh.status),
+      message: fresh.errorMessage,
+      lastStep: fresh.lastStep,
+      at: s.at,
+    });
+    result.stored += 1;
+  }
   return result;
 }

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@bupo/db/client";
+import type { AnalysisResult } from "@bupo/shared/analysis-result";
 import type { EvalMetrics, LayerEntropy, StepMetrics } from "@bupo/shared/metrics";
 
 /** How a StepMetrics record is stored: scalars as JSON, per-layer arrays as real[] plus the full record. */
@@ -37,18 +38,21 @@ export async function recentLogs(prisma: PrismaClient, runId: string, limit: num
     orderBy: [{ attempt: "desc" }, { seq: "desc" }],
     take: limit,
   });
-  return rows
-    .reverse()
-    .map((r) => ({
-      attempt: r.attempt,
-      seq: r.seq,
-      level: r.level,
-      message: r.message,
-      at: r.at.toISOString(),
-    }));
+  return rows.reverse().map((r) => ({
+    attempt: r.attempt,
+    seq: r.seq,
+    level: r.level,
+    message: r.message,
+    at: r.at.toISOString(),
+  }));
 }
 
 export async function runEvals(prisma: PrismaClient, runId: string): Promise<EvalMetrics[]> {
   const rows = await prisma.runEval.findMany({ where: { runId }, orderBy: { step: "asc" } });
   return rows.map((r) => r.metrics as EvalMetrics);
+}
+
+export async function runAnalysis(prisma: PrismaClient, runId: string): Promise<AnalysisResult | null> {
+  const row = await prisma.runAnalysis.findUnique({ where: { runId } });
+  return row ? (row.result as AnalysisResult) : null;
 }

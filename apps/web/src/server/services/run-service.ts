@@ -1,9 +1,14 @@
-import type { PrismaClient } from "@bupo/db/client";
+import type { Prisma, PrismaClient } from "@bupo/db/client";
+import type { AnalysisResult } from "@bupo/shared/analysis-result";
 import type { RunConfig } from "@bupo/shared/run-config";
+import type { ListRunsInputSchema } from "@bupo/shared/run-queries";
+import type { RunStatus } from "@bupo/shared/trainer-protocol";
+import { verlCommandLine } from "@bupo/shared/verl-command";
+import type { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
-import { fromDbStatus, isTerminal } from "./run-status.ts";
+import { fromDbStatus, isTerminal, toDbStatus } from "./run-status.ts";
 
 const RUN_SUMMARY = {
   id: true,
@@ -19,17 +24,86 @@ const RUN_SUMMARY = {
   startedAt: true,
   finishedAt: true,
   errorMessage: true,
-  creator: { select: { name: true } },
-} as const;
+  creator: { select: { id: true, name: true } },
+} as const satisfies Prisma.RunSelect;
 
-/** A team's runs, newest first. */
-export function listRuns(prisma: PrismaClient, access: TeamAccess) {
-  return prisma.run.findMany({
-    where: { teamId: access.teamId },
-    orderBy: { createdAt: "desc" },
-    take: 50,
-    select: RUN_SUMMARY,
-  });
+type RunSummaryRow = Prisma.RunGetPayload<{ select: typeof RUN_SUMMARY }>;
+
+/** Seconds left at the current pace (steps since start), or null before the first step / after the end. */
+export function etaSeconds(
+  run: Pick<RunSummaryRow, "status" | "startedAt" | "lastStep" | "totalSteps">,
+  now = Date.now(),
+): number | null {
+  if (run.status !== "RUNNING" || !run.startedAt || run.lastStep <= 0) return null;
+  const perStep = (now - run.startedAt.getTime()) / 1000 / run.lastStep;
+  return Math.max(0, Math.round(perStep * (run.totalSteps - run.lastStep)));
+}
+
+const KEY_METRICS = ["critic/score/mean", "actor/entropy", "actor/pg_loss"] as const;
+
+type KeyMetrics = Record<(typeof KEY_METRICS)[number], number | null>;
+type Presented<R> = Omit<R, "status"> & {
+  status: RunStatus;
+  etaSeconds: number | null;
+  keyMetrics: KeyMetrics;
+};
+
+function present<R extends RunSummaryRow>(run: R, scalars?: Record<string, number>): Presented<R> {
+  return {
+    ...run,
+    status: fromDbStatus(run.status),
+    etaSeconds: etaSeconds(run),
+    keyMetrics: Object.fromEntries(KEY_METRICS.map((k) => [k, scalars?.[k] ?? null])) as KeyMetrics,
+  };
+}
+
+const ORDER: Record<string, (o: "asc" | "desc") => Prisma.RunOrderByWithRelationInput> = {
+  created: (o) => ({ createdAt: o }),
+  name: (o) => ({ name: o }),
+  status: (o) => ({ status: o }),
+  progress: (o) => ({ lastStep: o }),
+};
+
+/** A team's runs: filters, search, sort and pagination; with progress, ETA and the latest key metrics. */
+export async function listRuns(
+  prisma: PrismaClient,
+  access: TeamAccess,
+  q: z.output<typeof ListRunsInputSchema>,
+) {
+  const where: Prisma.RunWhereInput = {
+    teamId: access.teamId,
+    ...(q.status ? { status: toDbStatus(q.status) } : {}),
+    ...(q.algorithm ? { algorithm: q.algorithm === "bupo" ? "BUPO" : "GRPO" } : {}),
+    ...(q.family
+      ? { modelFamily: ({ qwen3: "QWEN3", qwen2: "QWEN2", llama: "LLAMA" } as const)[q.family] }
+      : {}),
+    ...(q.kind ? { kind: q.kind === "train" ? "TRAIN" : "ANALYSIS" } : {}),
+    ...(q.tag ? { tags: { has: q.tag } } : {}),
+    ...(q.search?.trim() ? { name: { contains: q.search.trim(), mode: "insensitive" } } : {}),
+  };
+  const [total, runs] = await Promise.all([
+    prisma.run.count({ where }),
+    prisma.run.findMany({
+      where,
+      orderBy: [ORDER[q.sort]!(q.order), { id: "asc" }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: RUN_SUMMARY,
+    }),
+  ]);
+  const latest = runs.length
+    ? await prisma.runMetric.findMany({
+        where: { OR: runs.filter((r) => r.lastStep > 0).map((r) => ({ runId: r.id, step: r.lastStep })) },
+        select: { runId: true, scalars: true },
+      })
+    : [];
+  const scalarsOf = new Map(latest.map((m) => [m.runId, m.scalars as Record<string, number>]));
+  return {
+    runs: runs.map((r) => present(r, scalarsOf.get(r.id))),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }
 
 /** The model family of a config; a checkpoint's family is only known once the trainer reads it. */
@@ -66,15 +140,30 @@ export async function createRun(
     select: RUN_SUMMARY,
   });
   await runtime.enqueue(run.id);
-  return run;
+  return present(run);
 }
 
+/** One run with its config (for the run page, compare and share views). */
 export async function getRun(prisma: PrismaClient, runId: string) {
   const run = await prisma.run.findUniqueOrThrow({
     where: { id: runId },
-    select: { ...RUN_SUMMARY, teamId: true, config: true, attempt: true, trainerId: true },
+    select: {
+      ...RUN_SUMMARY,
+      teamId: true,
+      config: true,
+      attempt: true,
+      trainerId: true,
+      lastCheckpointStep: true,
+      analysis: { select: { result: true } },
+    },
   });
-  return { ...run, status: fromDbStatus(run.status) };
+  const { analysis, ...rest } = run;
+  return {
+    ...present(rest),
+    config: run.config as RunConfig,
+    analysis: (analysis?.result ?? null) as AnalysisResult | null,
+    verlCommand: run.kind === "TRAIN" ? verlCommandLine(run.config as RunConfig) : null,
+  };
 }
 
 /**

@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { RunsView } from "./runs-view.tsx";
 
 export const metadata: Metadata = { title: "Runs" };
 
 export default function RunsPage() {
-  return <RunsView />;
+  return (
+    <Suspense>
+      <RunsView />
+    </Suspense>
+  );
 }

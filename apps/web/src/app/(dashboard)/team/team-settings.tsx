@@ -10,6 +10,7 @@ import { describeError, useTRPC } from "../../../trpc/react.tsx";
 import { useActiveTeam } from "../_components/use-active-team.ts";
 import { InvitationsCard } from "./invitations-card.tsx";
 import { MembersTable } from "./members-table.tsx";
+import { ShareLinksCard } from "./share-links-card.tsx";
 
 export function TeamSettings() {
   const trpc = useTRPC();
@@ -56,6 +57,7 @@ export function TeamSettings() {
       </div>
       <MembersTable team={team.data} />
       {isAdmin ? <InvitationsCard teamId={team.data.id} myRole={team.data.myRole} /> : null}
+      <ShareLinksCard teamId={team.data.id} />
       <Card
         title="Leave team"
         description="You lose access to this team's runs. The last owner cannot leave."
