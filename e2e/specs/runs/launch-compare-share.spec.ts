@@ -44,6 +44,9 @@ test("launch BuPO → live metrics → paired GRPO → compare → share link �
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 120_000 });
   await expect(page.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "6");
   await expect(page.getByText("Entropy by layer · step 6")).toBeVisible({ timeout: 15_000 });
+  await page.getByRole("button", { name: "Show for the latest checkpoint" }).click();
+  await expect(page.getByText("Checkpoint step 6")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("grid").first()).toBeVisible();
   await page.screenshot({ path: "test-results/run-page.png", fullPage: true });
 
   // Paired GRPO baseline: same model, data and seed.

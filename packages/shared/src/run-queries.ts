@@ -86,3 +86,23 @@ export const ShareTokenInputSchema = z.object({ token: ShareTokenSchema });
 export const ShareSeriesInputSchema = SeriesInputSchema.extend({ token: ShareTokenSchema });
 export const ShareLayerMatrixInputSchema = LayerMatrixInputSchema.extend({ token: ShareTokenSchema });
 export const ShareLayerProfileInputSchema = LayerProfileInputSchema.extend({ token: ShareTokenSchema });
+
+export const LogitLensInputSchema = z.object({
+  runId: Id,
+  /** Checkpoint step (latest at or before it); latest when unset. */
+  step: z.int().min(0).optional(),
+  lens: z.enum(["raw", "normed"]).default("raw"),
+  topK: z.int().min(1, "topK must be between 1 and 10").max(10, "topK must be between 1 and 10").default(5),
+});
+export type LogitLensInput = z.input<typeof LogitLensInputSchema>;
+
+/** A logit-lens grid for one sampled answer: rows = residual stream after 0..L layers, columns = positions. */
+export interface LogitLensResult {
+  step: number;
+  prompt: string;
+  answer: string;
+  /** Input token at each shown position (the grid's column labels). */
+  positionTokens: string[];
+  rows: { tokens: string[]; probs: number[]; entropy: number }[][];
+  lens: "raw" | "normed";
+}

@@ -2,6 +2,7 @@ import path from "node:path";
 import { BUILTIN_TASKS, MODEL_PRESETS } from "@bupo/shared";
 import { initBackend } from "../backend/index.ts";
 import { readTrainerEnv } from "../env.ts";
+import { logitLensOfRun } from "../service/logit-lens-job.ts";
 import { startTrainerService } from "../service/trainer-service.ts";
 import { createJobRunner } from "../service/training-runner.ts";
 
@@ -9,8 +10,10 @@ import { createJobRunner } from "../service/training-runner.ts";
 export async function serveCommand(): Promise<void> {
   const env = readTrainerEnv();
   const backend = await initBackend({ prefer: env.TRAINER_BACKEND });
+  const runsDir = env.TRAINER_RUNS_DIR ?? path.join(env.TRAINER_DATA_DIR, "runs");
   const service = await startTrainerService(env, {
-    runner: createJobRunner(env.TRAINER_RUNS_DIR ?? path.join(env.TRAINER_DATA_DIR, "runs")),
+    runner: createJobRunner(runsDir),
+    logitLens: (input) => logitLensOfRun(runsDir, input),
     describeBackend: () => ({
       backend: backend.backend,
       threads: backend.threads,

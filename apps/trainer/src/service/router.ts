@@ -3,9 +3,11 @@
  * The web imports only this router's type (type-only dependency), never its code.
  */
 import { timingSafeEqual } from "node:crypto";
+import { LogitLensInputSchema, type LogitLensResult } from "@bupo/shared/run-queries";
 import { type Capabilities, JobRefSchema, StartJobInputSchema } from "@bupo/shared/trainer-protocol";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { z } from "zod";
 import { type JobManager, NoFreeSlotError } from "./job-manager.ts";
 
 export interface TrainerContext {
@@ -13,6 +15,7 @@ export interface TrainerContext {
   token: string;
   jobs: JobManager;
   capabilities(): Capabilities;
+  logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
 }
 
 const t = initTRPC.context<TrainerContext>().create({ transformer: superjson });
@@ -41,6 +44,14 @@ export const trainerRouter = t.router({
       .input(JobRefSchema)
       .mutation(({ ctx, input }) => ({ cancelling: ctx.jobs.cancel(input.runId) })),
     list: authed.query(({ ctx }) => ctx.jobs.running()),
+  }),
+  /** Logit lens of a run's latest (or given) checkpoint on this trainer, for one sampled answer. */
+  logitLens: authed.input(LogitLensInputSchema).query(async ({ ctx, input }) => {
+    try {
+      return await ctx.logitLens(input);
+    } catch (e) {
+      throw new TRPCError({ code: "NOT_FOUND", message: e instanceof Error ? e.message : String(e) });
+    }
   }),
 });
 

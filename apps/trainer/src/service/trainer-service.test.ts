@@ -41,6 +41,9 @@ async function start(runner: JobRunner = tickingRunner) {
       modelPresets: ["tiny"],
       tasks: ["addition"],
       version: "test",
+      logitLens: async () => {
+        throw new Error("no checkpoints in this test");
+      },
     },
   );
   return { service, dataDir };

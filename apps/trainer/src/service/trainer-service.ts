@@ -4,9 +4,11 @@
  */
 import { createServer, type Server } from "node:http";
 import path from "node:path";
+import type { LogitLensInputSchema, LogitLensResult } from "@bupo/shared/run-queries";
 import type { Capabilities } from "@bupo/shared/trainer-protocol";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { pino } from "pino";
+import type { z } from "zod";
 import type { TrainerEnv } from "../env.ts";
 import { JobManager, type JobRunner } from "./job-manager.ts";
 import { Outbox } from "./outbox.ts";
@@ -26,6 +28,7 @@ export interface TrainerServiceDeps {
   /** Backend facts for the capability call (filled once the backend is initialised). */
   describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels">;
   modelPresets: string[];
+  logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
   tasks: string[];
   version: string;
 }
@@ -60,6 +63,7 @@ export async function startTrainerService(
       token: env.TRAINER_TOKEN ?? "",
       jobs,
       capabilities,
+      logitLens: deps.logitLens,
     }),
     onError: ({ error, path: p }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ path: p, err: error.message }, "trpc error");

@@ -7,6 +7,7 @@ import type { Server as HttpServer } from "node:http";
 import { type Database, migrateDatabase, seedDemo } from "@bupo/db";
 import { pino } from "pino";
 import type { Env } from "../env.ts";
+import { AppError } from "./errors.ts";
 import { createRealtime } from "./realtime/create-realtime.ts";
 import { createRedisAdapter } from "./realtime/redis-adapter.ts";
 import { runRoom } from "./realtime/rooms.ts";
@@ -50,6 +51,23 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
   const runtime: RunRuntime = {
     enqueue: scheduler.enqueue,
     publishStatus,
+    async logitLens(trainerId, input) {
+      if (!trainers.urls.includes(trainerId)) {
+        throw new AppError(
+          "NOT_FOUND",
+          "The trainer that ran this run is no longer configured, so its checkpoints cannot be read.",
+        );
+      }
+      return trainers
+        .client(trainerId)
+        .logitLens.query(input)
+        .catch((e: unknown) => {
+          throw new AppError(
+            "NOT_FOUND",
+            `Logit lens unavailable: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        });
+    },
     async cancelOnTrainer(trainerId, runId) {
       if (!trainers.urls.includes(trainerId)) return false;
       const r = await trainers

@@ -1,4 +1,6 @@
 import type { RunStatusPayload } from "@bupo/shared/realtime";
+import type { LogitLensInputSchema, LogitLensResult } from "@bupo/shared/run-queries";
+import type { z } from "zod";
 
 /**
  * What request handlers need from the long-lived server process (scheduler, trainers, sockets). server.ts
@@ -9,6 +11,8 @@ export interface RunRuntime {
   /** Asks the run's trainer to stop it; false when the trainer does not run it or cannot be reached. */
   cancelOnTrainer(trainerId: string, runId: string): Promise<boolean>;
   publishStatus(p: RunStatusPayload): void;
+  /** Logit lens of a run's checkpoint, computed by the trainer that holds the run's folder. */
+  logitLens(trainerId: string, input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
 }
 
 const globalForRuntime = globalThis as unknown as { __bupoRuntime?: RunRuntime };

@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { AnalysisSection } from "./analysis-section.tsx";
 import { ConfigPanel } from "./config-panel.tsx";
 import { LayersSection } from "./layers-section.tsx";
+import { LogitLensSection } from "./logit-lens-section.tsx";
 import { LogsPanel } from "./logs-panel.tsx";
 import { MetricsSection } from "./metrics-section.tsx";
 import type { RunSource } from "./run-data.ts";
@@ -97,6 +98,7 @@ export function RunView({
             stream={stream}
           />
           <LayersSection source={source} runId={run.id} config={run.config} version={stream.lastStep} />
+          <LogitLensSection source={source} runId={run.id} lastStep={lastStep} />
         </>
       ) : (
         <AnalysisSection result={stream.analysis ?? run.analysis} />

@@ -4,6 +4,7 @@ import { compareRunsRoute } from "./compare-runs.ts";
 import { createRunRoute } from "./create-run.ts";
 import { getRunRoute } from "./get-run.ts";
 import { listRunsRoute } from "./list-runs.ts";
+import { logitLensRoute } from "./logit-lens.ts";
 import { layerMatrixRoute, layerProfileRoute, seriesRoute } from "./series.ts";
 
 export const runRouter = router({
@@ -15,4 +16,5 @@ export const runRouter = router({
   series: seriesRoute,
   layerMatrix: layerMatrixRoute,
   layerProfile: layerProfileRoute,
+  logitLens: logitLensRoute,
 });

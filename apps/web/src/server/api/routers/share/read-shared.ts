@@ -4,11 +4,14 @@
  */
 import { diffConfigs } from "@bupo/shared/config-diff";
 import {
+  LogitLensInputSchema,
   ShareLayerMatrixInputSchema,
   ShareLayerProfileInputSchema,
   ShareSeriesInputSchema,
   ShareTokenInputSchema,
+  ShareTokenSchema,
 } from "@bupo/shared/run-queries";
+import { runLogitLens } from "../../../services/logit-lens-service.ts";
 import { layerMatrix, layerProfile, metricSeries } from "../../../services/run-series-service.ts";
 import { getRun } from "../../../services/run-service.ts";
 import { requireSharedRun, resolveShareLink } from "../../../services/share-service.ts";
@@ -54,4 +57,11 @@ export const sharedLayerProfileRoute = publicProcedure
   .query(async ({ ctx, input }) => {
     await requireSharedRun(ctx.prisma, input.token, input.runId);
     return layerProfile(ctx.prisma, input.runId, input.step);
+  });
+
+export const sharedLogitLensRoute = publicProcedure
+  .input(LogitLensInputSchema.extend({ token: ShareTokenSchema }))
+  .query(async ({ ctx, input }) => {
+    await requireSharedRun(ctx.prisma, input.token, input.runId);
+    return runLogitLens(ctx.prisma, ctx.runtime, input);
   });

@@ -4,6 +4,7 @@ import {
   resolveShareRoute,
   sharedLayerMatrixRoute,
   sharedLayerProfileRoute,
+  sharedLogitLensRoute,
   sharedSeriesRoute,
 } from "./read-shared.ts";
 
@@ -15,4 +16,5 @@ export const shareRouter = router({
   series: sharedSeriesRoute,
   layerMatrix: sharedLayerMatrixRoute,
   layerProfile: sharedLayerProfileRoute,
+  logitLens: sharedLogitLensRoute,
 });
