@@ -3,6 +3,7 @@
  * changes ΔH, token-weighted pooled means, and a logit-lens grid. Everything returned is plain JS numbers.
  */
 export { analyzeInternalPolicies, type InternalPolicyOptions } from "./internal-policy.ts";
+export { layerEntropyFromMeans } from "./layer-entropy.ts";
 export { DEFAULT_MAX_CHUNK_ELEMENTS } from "./lens-head.ts";
 export { type LogitLensCell, type LogitLensGrid, type LogitLensOptions, logitLens } from "./logit-lens.ts";
 export { poolTokenMeans, resolveRange } from "./pooling.ts";

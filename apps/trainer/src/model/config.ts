@@ -4,9 +4,10 @@
  * Families are configuration only: every flag below can be combined freely by the model code; only the
  * checkpoint writer insists on combinations that transformers can open.
  */
+import { MODEL_FAMILIES } from "@bupo/shared/model-presets";
 import { z } from "zod";
 
-export const ModelFamilySchema = z.enum(["qwen3", "qwen2", "llama"]).describe("architecture family");
+export const ModelFamilySchema = z.enum(MODEL_FAMILIES).describe("architecture family");
 export type ModelFamily = z.infer<typeof ModelFamilySchema>;
 
 /** Llama-3.1+ frequency-dependent RoPE scaling (`rope_scaling.rope_type = "llama3"`). */

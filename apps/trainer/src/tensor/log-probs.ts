@@ -1,6 +1,10 @@
 /**
  * Log-probabilities of chosen tokens, differentiable on every backend: logSoftmax then a one-hot mask and sum
  * (GatherNd has no gradient in TF.js).
+ *
+ * The one-hot is built as int32 and then cast: `tf.oneHot(ids, V, 1, 0, "float32")` is wrong on wasm
+ * (tfjs-backend-wasm 4.22 writes the int32 bit pattern of 1 into the float buffer, i.e. 1.4e-45 instead of 1.0,
+ * so every log-prob came out ≈ 0). Never ask `tf.oneHot` for a float dtype.
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -21,7 +25,7 @@ export function logProbsOfTokens(logits: tf.Tensor3D, targets: tf.Tensor2D | num
   return tf.tidy(() => {
     const V = logits.shape[2];
     const logp = tf.logSoftmax(logits, -1); // [B, T, V]
-    const hot = tf.oneHot(toIds(targets), V, 1, 0, "float32"); // [B, T, V]
+    const hot = tf.cast(tf.oneHot(toIds(targets), V), "float32"); // [B, T, V]  int32 one-hot, then cast (wasm)
     return tf.sum(tf.mul(logp, hot), -1) as tf.Tensor2D; // [B, T]
   });
 }

@@ -8,6 +8,7 @@ import { HeartbeatSchema, ReportBatchSchema, TRAINER_NAMESPACE } from "@bupo/sha
 import { AppError } from "../errors.ts";
 import { ingestEvents } from "../services/ingest-service.ts";
 import { broadcastIngest } from "./broadcast.ts";
+import { IngestCoalescer } from "./ingest-coalescer.ts";
 import type { RealtimeDeps, RealtimeServer, TrainerNamespace } from "./types.ts";
 
 function tokenMatches(given: unknown, expected: string | undefined): boolean {
@@ -32,6 +33,11 @@ export function attachTrainerNamespace(io: RealtimeServer, deps: RealtimeDeps): 
     next();
   });
 
+  const coalescer = new IngestCoalescer(
+    (trainerId, events) => ingestEvents(deps.prisma, trainerId, events),
+    (result) => broadcastIngest(io, result),
+  );
+
   nsp.on("connection", (socket) => {
     const trainerId = socket.data.trainerId;
     deps.logger.info({ trainerId }, "trainer connected");
@@ -43,8 +49,7 @@ export function attachTrainerNamespace(io: RealtimeServer, deps: RealtimeDeps): 
         return ack?.({ ok: false, error: `malformed report: ${issues.join("; ")}`, retryable: false });
       }
       try {
-        const result = await ingestEvents(deps.prisma, trainerId, parsed.data.events);
-        broadcastIngest(io, result);
+        const result = await coalescer.submit(trainerId, parsed.data.events);
         ack?.({ ok: true, stored: result.stored });
       } catch (e) {
         const rejected = e instanceof AppError;

@@ -60,40 +60,32 @@ export async function ingestEvents(
   const maxStep = new Map<string, number>();
   for (const e of metrics) maxStep.set(e.runId, Math.max(maxStep.get(e.runId) ?? 0, e.metrics.step));
 
-  const [metricRows, logRows, evalRows] = await prisma.$transaction([
-    prisma.runMetric.createMany({
-      data: metrics.map((e) => toMetricRow(e.runId, e.metrics)),
-      skipDuplicates: true,
-    }),
-    prisma.runLog.createMany({
-      data: logs.map((l) => ({
-        runId: l.runId,
-        attempt: l.attempt,
-        seq: l.seq,
-        level: l.level,
-        message: l.message,
-        at: new Date(l.at),
-      })),
-      skipDuplicates: true,
-    }),
-    prisma.runEval.createMany({
-      data: evals.map((e) => ({
-        runId: e.runId,
-        step: e.eval.step,
-        dataSource: e.eval.dataSource,
-        metrics: e.eval,
-      })),
-      skipDuplicates: true,
-    }),
-    ...[...maxStep].map(([id, step]) =>
-      prisma.run.updateMany({ where: { id, lastStep: { lt: step } }, data: { lastStep: step } }),
-    ),
+  // One non-interactive transaction; statements with nothing to write are left out (each costs a round trip).
+  const writes = [
+    ...(metrics.length
+      ? [prisma.runMetric.createMany({ data: metrics.map((e) => toMetricRow(e.runId, e.metrics)), skipDuplicates: true })]
+      : []),
+    ...(logs.length
+      ? [
+          prisma.runLog.createMany({
+            data: logs.map((l) => ({ runId: l.runId, attempt: l.attempt, seq: l.seq, level: l.level, message: l.message, at: new Date(l.at) })),
+            skipDuplicates: true,
+          }),
+        ]
+      : []),
+    ...(evals.length
+      ? [
+          prisma.runEval.createMany({
+            data: evals.map((e) => ({ runId: e.runId, step: e.eval.step, dataSource: e.eval.dataSource, metrics: e.eval })),
+            skipDuplicates: true,
+          }),
+        ]
+      : []),
+  ];
+  const updates = [
+    ...[...maxStep].map(([id, step]) => prisma.run.updateMany({ where: { id, lastStep: { lt: step } }, data: { lastStep: step } })),
     ...analyses.map((a) =>
-      prisma.runAnalysis.upsert({
-        where: { runId: a.runId },
-        create: { runId: a.runId, result: a.result },
-        update: { result: a.result },
-      }),
+      prisma.runAnalysis.upsert({ where: { runId: a.runId }, create: { runId: a.runId, result: a.result }, update: { result: a.result } }),
     ),
     ...checkpoints.map((c) =>
       prisma.run.updateMany({
@@ -101,10 +93,12 @@ export async function ingestEvents(
         data: { lastCheckpointStep: c.step, lastCheckpointPath: c.path },
       }),
     ),
-  ]);
+  ];
+  const done = await prisma.$transaction([...writes, ...updates]);
+  const created = done.slice(0, writes.length).reduce((n, r) => n + ((r as { count?: number }).count ?? 0), 0);
 
   const result: IngestResult = {
-    stored: metricRows.count + logRows.count + evalRows.count + analyses.length,
+    stored: created + analyses.length,
     metrics: [...groupByRun(metrics)].map(([runId, es]) => ({
       runId,
       metrics: es.map((e) => e.metrics).sort((a, b) => a.step - b.step),

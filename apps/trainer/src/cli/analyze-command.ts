@@ -1,0 +1,245 @@
+/**
+ * `analyze`: internal-policy entropies (bupo-spec §2–§3) of a checkpoint or a fresh preset model on token ids, a
+ * text prompt, or the first N samples of a verl parquet / JSONL dataset (response positions pooled, §3.2).
+ * Prints a readable table or, with `--json`, one JSON object ({@link AnalyzeReport}).
+ */
+import path from "node:path";
+import type { LensMode } from "../analysis/types.ts";
+import { initBackend } from "../backend/index.ts";
+import { disposeWeights } from "../model/weights.ts";
+import {
+  analyzeSamples,
+  checkTokenIds,
+  datasetSamples,
+  loadCheckpointModel,
+  ProbeInputError,
+  type ProbeModel,
+  presetModel,
+  readDatasetProblems,
+} from "../probe/index.ts";
+import { type AnalyzeReport, buildReport, formatReport } from "./analyze-format.ts";
+import {
+  type CliIo,
+  type CommandFn,
+  enumFlag,
+  errorLine,
+  exactlyOne,
+  type FlagValues,
+  intFlag,
+  intListFlag,
+  onlyWith,
+  parseFlags,
+  runCommand,
+  str,
+  UsageError,
+} from "./args.ts";
+import { BACKENDS, FAMILIES, PRESETS } from "./model-flags.ts";
+
+const LENSES = ["raw", "normed"] as const satisfies readonly LensMode[];
+
+export const ANALYZE_USAGE = `usage: bupo-trainer analyze (--model DIR | --preset NAME [--family F] [--seed N])
+                           (--tokens 1,2,3 | --prompt TEXT | --dataset FILE [--samples N])
+                           [--lens raw|normed] [--true-last-layer] [--json] [--backend B]
+
+Internal-policy entropies (nats) of every layer and module (bupo-spec §2–§3): layerEntropy [L+1][T] (0 =
+embeddings), attn/ffn input and output entropies [L][T], finalEntropy [T], token means and ΔH means.
+
+model (one of):
+  --model DIR          Hugging Face checkpoint dir: config.json + model.safetensors (+ tokenizer.json and
+                       tokenizer_config.json for --prompt / --dataset; \`train\` checkpoints use the char
+                       tokenizer saved in their trainer_state.json)
+  --preset NAME        freshly initialised model: ${PRESETS.join(", ")}, with the trainer's char tokenizer
+    --family F         ${FAMILIES.join(", ")} (default qwen3)
+    --seed N           init seed (default 0)
+input (one of):
+  --tokens IDS         comma-separated token ids; every position is pooled
+  --prompt TEXT        plain text (no chat template, no special tokens) encoded with the model's tokenizer
+  --dataset FILE       verl parquet or JSONL; prompt (+ response) rendered with the chat template when the
+                       tokenizer has one; response positions of all samples pooled (spec §3.2)
+    --samples N        first N rows (default 10, as the paper's plots)
+options:
+  --lens raw|normed    raw = W_U·h, no final norm (repo-faithful, default); normed = W_U·RMSNorm_final(h)
+  --true-last-layer    layerEntropy[L] = the model's own policy (the repo plot never applies the final norm)
+  --json               print one JSON object instead of tables
+  --backend B          ${BACKENDS.join(", ")} (default auto)
+  -h, --help           this text`;
+
+const FLAGS = {
+  model: { type: "string" },
+  preset: { type: "string" },
+  family: { type: "string" },
+  seed: { type: "string" },
+  tokens: { type: "string" },
+  prompt: { type: "string" },
+  dataset: { type: "string" },
+  samples: { type: "string" },
+  lens: { type: "string" },
+  "true-last-layer": { type: "boolean" },
+  json: { type: "boolean" },
+  backend: { type: "string" },
+} as const;
+
+/** Validated flags. */
+export interface AnalyzeArgs {
+  model:
+    | { kind: "checkpoint"; dir: string }
+    | {
+        kind: "preset";
+        preset: (typeof PRESETS)[number];
+        family: (typeof FAMILIES)[number];
+        seed: number;
+      };
+  input:
+    | { kind: "tokens"; tokens: number[] }
+    | { kind: "prompt"; text: string }
+    | { kind: "dataset"; file: string; samples: number };
+  lens: LensMode;
+  trueLastLayer: boolean;
+  json: boolean;
+  backend: (typeof BACKENDS)[number];
+}
+
+/** Flag validation only (no model loaded); throws {@link UsageError}. */
+export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
+  const source = exactlyOne(values, ["model", "preset"]);
+  onlyWith(values, ["family", "seed"], source === "preset", "--preset");
+  const model: AnalyzeArgs["model"] =
+    source === "model"
+      ? { kind: "checkpoint", dir: str(values, "model") as string }
+      : {
+          kind: "preset",
+          preset: enumFlag(values, "preset", PRESETS, "tiny"),
+          family: enumFlag(values, "family", FAMILIES, "qwen3"),
+          seed: intFlag(values, "seed", { min: 0, max: 2 ** 31 - 1 }, 0),
+        };
+  const inputKind = exactlyOne(values, ["tokens", "prompt", "dataset"]);
+  onlyWith(values, ["samples"], inputKind === "dataset", "--dataset");
+  let input: AnalyzeArgs["input"];
+  if (inputKind === "tokens") {
+    input = { kind: "tokens", tokens: intListFlag(values, "tokens", 2 ** 31 - 1) as number[] };
+  } else if (inputKind === "prompt") {
+    const text = str(values, "prompt") as string;
+    if (text.length === 0) throw new UsageError("--prompt must be a non-empty text");
+    input = { kind: "prompt", text };
+  } else {
+    input = {
+      kind: "dataset",
+      file: str(values, "dataset") as string,
+      samples: intFlag(values, "samples", { min: 1, max: 100_000 }, 10),
+    };
+  }
+  return {
+    model,
+    input,
+    lens: enumFlag(values, "lens", LENSES, "raw"),
+    trueLastLayer: values["true-last-layer"] === true,
+    json: values.json === true,
+    backend: enumFlag(values, "backend", BACKENDS, "auto"),
+  };
+}
+
+interface PreparedInput {
+  rows: { tokens: number[]; labels?: string[]; range: [number, number] }[];
+  positions: AnalyzeReport["positions"];
+}
+
+/** Runs a probe step; its bad-input errors become usage errors (exit 2) prefixed with the flag at fault. */
+async function forFlag<T>(flag: string, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof ProbeInputError) throw new UsageError(`${flag}: ${errorLine(e)}`);
+    throw e;
+  }
+}
+
+/** Token rows and pooled ranges for the chosen input. */
+async function prepareInput(args: AnalyzeArgs, m: ProbeModel): Promise<PreparedInput> {
+  const V = m.config.vocabSize;
+  const labelsOf = (ids: number[]) =>
+    m.tokenizer ? ids.map((id) => m.tokenizer?.label(id) ?? "") : undefined;
+  const single = async (flag: string, tokens: number[]): Promise<PreparedInput> => {
+    await forFlag(flag, () => checkTokenIds(tokens, V));
+    return {
+      rows: [{ tokens, labels: labelsOf(tokens), range: [0, tokens.length] }],
+      positions: { kind: "all" },
+    };
+  };
+  switch (args.input.kind) {
+    case "tokens":
+      return single("--tokens", args.input.tokens);
+    case "prompt": {
+      const tok = m.tokenizer;
+      if (!tok) {
+        throw new UsageError("--prompt needs tokenizer.json in the --model directory; or pass --tokens");
+      }
+      let tokens: number[];
+      try {
+        tokens = tok.encode(args.input.text);
+      } catch (e) {
+        throw new UsageError(`--prompt: ${errorLine(e)}`);
+      }
+      if (tokens.length === 0) throw new UsageError("--prompt encodes to zero tokens");
+      return single("--prompt", tokens);
+    }
+    case "dataset": {
+      const tok = m.tokenizer;
+      if (!tok) throw new UsageError("--dataset needs a tokenizer: tokenizer.json in the --model directory");
+      const { file, samples } = args.input;
+      const ds = await forFlag("--dataset", async () =>
+        datasetSamples(await readDatasetProblems({ path: file }, samples), tok, {
+          vocabSize: V,
+          name: path.basename(file),
+        }),
+      );
+      return {
+        rows: ds.samples.map((s) => ({ tokens: s.tokens, labels: labelsOf(s.tokens), range: s.range })),
+        positions: ds.note ? { kind: ds.positions, note: ds.note } : { kind: ds.positions },
+      };
+    }
+  }
+}
+
+/** Runs the analysis for validated args; returns the report (tests call this directly). */
+export async function runAnalyze(args: AnalyzeArgs): Promise<{ report: AnalyzeReport; model: ProbeModel }> {
+  const backend = await initBackend({ prefer: args.backend });
+  const source = args.model;
+  const model =
+    source.kind === "checkpoint"
+      ? await forFlag("--model", () => loadCheckpointModel(source.dir))
+      : presetModel({ preset: source.preset, family: source.family }, source.seed);
+  try {
+    const input = await prepareInput(args, model);
+    const started = performance.now();
+    const analysis = await analyzeSamples(model, input.rows, {
+      lens: args.lens,
+      trueLastLayer: args.trueLastLayer,
+    });
+    const report = buildReport(
+      model,
+      backend,
+      analysis,
+      input.rows,
+      input.positions,
+      performance.now() - started,
+    );
+    return { report, model };
+  } finally {
+    disposeWeights(model.weights);
+  }
+}
+
+export const analyzeCommand: CommandFn = async (argv: string[], io: CliIo) => {
+  const values = parseFlags("analyze", argv, FLAGS);
+  if (values.help) {
+    io.stdout(`${ANALYZE_USAGE}\n`);
+    return 0;
+  }
+  const args = parseAnalyzeArgs(values);
+  const { report, model } = await runAnalyze(args);
+  io.stdout(args.json ? `${JSON.stringify(report)}\n` : formatReport(report, model));
+  return 0;
+};
+
+/** Entry point for main.ts. */
+export const run = (argv: string[]) => runCommand(analyzeCommand, argv);

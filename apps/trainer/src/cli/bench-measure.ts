@@ -1,0 +1,230 @@
+/**
+ * The measurements behind `bench`, one preset at a time: train step (src/train's `updateOnMiniBatch`: forward +
+ * backward + clip + AdamW over B × (P + R) tokens), KV-cache rollout, all-layer analysis, memory; plus raw matMul.
+ * Every timing is the median of `reps` runs after `warmup` runs; each run ends with a host read-back, so queued
+ * backend work is included.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { analyzeInternalPolicies } from "../analysis/internal-policy.ts";
+import { countParameters, type ModelConfig, type ModelFamily } from "../model/config.ts";
+import { forward } from "../model/forward.ts";
+import { generate } from "../model/generate.ts";
+import { initWeights } from "../model/init-weights.ts";
+import { type ModelPresetName, modelPreset } from "../model/presets.ts";
+import { createRng } from "../model/sampling.ts";
+import { disposeWeights, namedParameters } from "../model/weights.ts";
+import { DEFAULT_POLICY_LOSS_OPTIONS } from "../rl/policy-loss.ts";
+import { AdamW } from "../train/adamw.ts";
+import { buildMicroBatches } from "../train/batching.ts";
+import { computeOldLogProbs, disposePrepared, updateOnMiniBatch } from "../train/policy-update.ts";
+import { forwardFlops, matMulFlops, trainStepFlops } from "./bench-flops.ts";
+
+export interface BenchShape {
+  /** Sequences per train step / rollout / analysis batch. */
+  batch: number;
+  promptTokens: number;
+  responseTokens: number;
+}
+
+export interface Repeats {
+  warmup: number;
+  reps: number;
+}
+
+export interface PresetResult {
+  preset: ModelPresetName;
+  family: ModelFamily;
+  parameters: number;
+  config: Pick<ModelConfig, "numLayers" | "hiddenSize" | "intermediateSize" | "vocabSize">;
+  trainMs: number;
+  trainGflop: number;
+  trainGflops: number;
+  /** One no-gradient forward of the same batch (the old-log-prob pass). */
+  forwardMs: number;
+  forwardGflops: number;
+  rolloutMs: number;
+  rolloutTokensPerS: number;
+  analysisMs: number;
+  analysisTokensPerS: number;
+  /** Process peak RSS so far (bytes). Presets run smallest first, so this is this preset's peak. */
+  peakRssBytes: number;
+  /** wasm linear memory (grows, never shrinks); undefined on other backends. */
+  wasmHeapBytes?: number;
+  /** Peak bytes held by tf tensors during one train step (tf.profile), and tensors alive afterwards. */
+  tfPeakBytes: number;
+  tfNumTensors: number;
+  /** Tensors leaked across all timed runs (should be 0). */
+  leakedTensors: number;
+}
+
+export interface MatMulResult {
+  size: number;
+  ms: number;
+  gflops: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** Median wall time (ms) of `fn` over `reps` runs after `warmup` runs. */
+export async function timeMedian(r: Repeats, fn: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < r.warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < r.reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Bytes of the wasm backend's linear memory, when wasm is active. */
+export function wasmHeapBytes(): number | undefined {
+  if (tf.getBackend() !== "wasm") return undefined;
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return b.wasm?.HEAPU8?.buffer.byteLength;
+}
+
+export function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Seeded random ids in [3, V) (skipping the char tokenizer's specials). */
+function randomRows(rows: number, length: number, V: number, seed: number): number[][] {
+  const rng = createRng(seed);
+  return Array.from({ length: rows }, () =>
+    Array.from({ length }, () => 3 + Math.floor(rng() * Math.max(1, V - 3))),
+  );
+}
+
+/** All measurements of one preset; weights and optimizer state are freed before returning. */
+export async function benchPreset(
+  preset: ModelPresetName,
+  family: ModelFamily,
+  vocabSize: number,
+  shape: BenchShape,
+  r: Repeats,
+  log: (stage: string) => void,
+): Promise<PresetResult> {
+  const tensorsBefore = tf.memory().numTensors;
+  const config = modelPreset(preset, family, vocabSize);
+  const weights = initWeights(config, 1);
+  const model = { config, weights };
+  const params = namedParameters(weights, config);
+  const optimizer = new AdamW(params, { lr: 1e-5, betas: [0.9, 0.999], weightDecay: 0.01 });
+  const { batch: B, promptTokens: P, responseTokens: R } = shape;
+  const T = P + R;
+  try {
+    // Train step: one mini-batch of B responses in one micro-batch, advantages ±1, final head (phase 2).
+    const prompts = randomRows(B, P, vocabSize, 11);
+    const responses = randomRows(B, R, vocabSize, 12);
+    const pairs = prompts.map((promptIds, i) => ({ promptIds, responseIds: responses[i] as number[] }));
+    const advantages = pairs.map((_, i) => (i % 2 === 0 ? 1 : -1));
+    const indices = pairs.map((_, i) => i);
+    const micro = buildMicroBatches(pairs, indices, { microBatchSize: B, padId: 0, advantages });
+    const head = { kind: "final" } as const;
+    const fns = { forward, generate };
+    const old = await computeOldLogProbs(fns, model, [micro], head, 1);
+    const mini = old.miniBatches[0];
+    if (!mini) throw new Error("no mini-batch");
+    const ctx = {
+      fns,
+      model,
+      params,
+      optimizer,
+      temperature: 1,
+      gradClip: 1,
+      policyLoss: "vanilla",
+      lossOptions: DEFAULT_POLICY_LOSS_OPTIONS, // clip 0.2/0.2, dual clip 10, token-mean
+    };
+    const trainStep = async () => {
+      await updateOnMiniBatch(ctx, mini, 0, head);
+    };
+    let trainMs: number;
+    let tfPeakBytes: number;
+    let forwardMs: number;
+    let leaked = 0;
+    let steady = tf.memory().numTensors;
+    try {
+      log(`${preset}: train step ×${r.warmup + r.reps}`);
+      trainMs = await timeMedian(r, trainStep);
+      tfPeakBytes = (await tf.profile(trainStep)).peakBytes;
+      log(`${preset}: forward ×${r.warmup + r.reps}`);
+      const ids = mini.micro[0]?.t.ids as tf.Tensor2D;
+      forwardMs = await timeMedian(r, async () => {
+        const z = tf.tidy(() => tf.sum(forward(weights, config, ids).logits));
+        await z.data();
+        z.dispose();
+      });
+      leaked += tf.memory().numTensors - steady;
+    } finally {
+      disposePrepared(old.miniBatches);
+    }
+    steady = tf.memory().numTensors;
+
+    log(`${preset}: rollout ×${r.warmup + r.reps}`);
+    const rolloutMs = await timeMedian(r, async () => {
+      await generate(weights, config, prompts, { maxNewTokens: R, seed: 3, eosId: null });
+    });
+
+    log(`${preset}: analysis ×${r.warmup + r.reps}`);
+    const sequences = prompts.map((p, i) => [...p, ...(responses[i] as number[])]);
+    const analysisMs = await timeMedian(r, async () => {
+      await analyzeInternalPolicies(weights, config, sequences);
+    });
+
+    leaked += tf.memory().numTensors - steady;
+    const trainFlops = trainStepFlops(config, B, T);
+    return {
+      preset,
+      family,
+      parameters: countParameters(config),
+      config: {
+        numLayers: config.numLayers,
+        hiddenSize: config.hiddenSize,
+        intermediateSize: config.intermediateSize,
+        vocabSize,
+      },
+      trainMs,
+      trainGflop: trainFlops / 1e9,
+      trainGflops: trainFlops / 1e6 / trainMs,
+      forwardMs,
+      forwardGflops: forwardFlops(config, B, T) / 1e6 / forwardMs,
+      rolloutMs,
+      rolloutTokensPerS: (B * R) / (rolloutMs / 1000),
+      analysisMs,
+      analysisTokensPerS: (B * T) / (analysisMs / 1000),
+      peakRssBytes: peakRssBytes(),
+      wasmHeapBytes: wasmHeapBytes(),
+      tfPeakBytes,
+      tfNumTensors: tf.memory().numTensors,
+      leakedTensors: leaked,
+    };
+  } finally {
+    optimizer.dispose();
+    disposeWeights(weights);
+    const left = tf.memory().numTensors - tensorsBefore;
+    if (left !== 0) log(`${preset}: warning: ${left} tensor(s) left behind`);
+  }
+}
+
+/** Raw float32 matMul [n, n] × [n, n]. */
+export async function benchMatMul(n: number, r: Repeats): Promise<MatMulResult> {
+  const [a, b] = tf.tidy(() => [
+    tf.randomNormal([n, n], 0, 1, "float32", 1),
+    tf.randomNormal([n, n], 0, 1, "float32", 2),
+  ]);
+  try {
+    const ms = await timeMedian(r, async () => {
+      const c = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+      await c.data();
+      c.dispose();
+    });
+    return { size: n, ms, gflops: matMulFlops(n, n, n) / 1e6 / ms };
+  } finally {
+    tf.dispose([a as tf.Tensor, b as tf.Tensor]);
+  }
+}

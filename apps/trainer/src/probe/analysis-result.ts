@@ -1,0 +1,35 @@
+/**
+ * The record of an analysis job (`AnalysisResult`, packages/shared): per-layer / attention / FFN entropies
+ * pooled over the probed positions (0-based layer arrays of length L), the model's own policy entropy, the
+ * sample count, which positions were pooled and the mean reward. Validated with `AnalysisResultSchema`.
+ */
+import { type AnalysisResult, AnalysisResultSchema } from "@bupo/shared";
+import { layerEntropyFromMeans } from "../analysis/layer-entropy.ts";
+import type { InternalPolicyAnalysis } from "../analysis/types.ts";
+import type { ProbeModelInfo } from "./model-source.ts";
+import type { ProbeSampleSet } from "./samples.ts";
+
+/** Builds and validates the result; throws when it does not satisfy `AnalysisResultSchema`. */
+export function buildAnalysisResult(
+  info: Pick<ProbeModelInfo, "family" | "numLayers" | "hiddenSize" | "vocabSize" | "parameters">,
+  analysis: InternalPolicyAnalysis,
+  set: ProbeSampleSet,
+): AnalysisResult {
+  const m = analysis.means;
+  return AnalysisResultSchema.parse({
+    layers: layerEntropyFromMeans(m, info.numLayers, analysis.lens),
+    // An entropy is ≥ 0; float rounding of a near-deterministic softmax can leave −1e-7.
+    finalEntropy: Math.max(0, m.finalEntropy),
+    numSamples: set.samples.length,
+    positions: set.positions,
+    ...(set.note === undefined ? {} : { note: set.note.slice(0, 500) }),
+    ...(set.meanReward === undefined ? {} : { meanReward: set.meanReward }),
+    model: {
+      family: info.family,
+      numLayers: info.numLayers,
+      hiddenSize: info.hiddenSize,
+      vocabSize: info.vocabSize,
+      parameters: info.parameters,
+    },
+  });
+}

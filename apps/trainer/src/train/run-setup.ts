@@ -1,0 +1,90 @@
+/**
+ * What a run needs besides its config, built from the config when the caller injects nothing: the task, the
+ * tokenizer and the initial model (fresh preset, or a checkpoint folder).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { type RunConfig, resolveTieEmbeddings } from "@bupo/shared";
+import { loadHfCheckpoint } from "../checkpoint/load-checkpoint.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { initWeights } from "../model/init-weights.ts";
+import { modelPreset } from "../model/presets.ts";
+import { builtinAlphabet } from "../tasks/registry.ts";
+import { deriveSeed } from "../tasks/rng.ts";
+import { type CharTokenizer, createCharTokenizer } from "../tokenizer/char-tokenizer.ts";
+import { loadHfTokenizer } from "../tokenizer/hf-tokenizer.ts";
+import { tokenizerFromJson } from "./char-tokenizer.ts";
+import { builtinTrainingTask, datasetTrainingTask } from "./task-source.ts";
+import type { LoadedModel, TrainingTask, TrainTokenizer } from "./types.ts";
+
+/** The run's task: built-in generator or dataset file(s). */
+export async function taskFromConfig(config: RunConfig): Promise<TrainingTask> {
+  if (config.task.source === "builtin")
+    return builtinTrainingTask(config.task, { seed: config.seed, heldOutCount: config.schedule.evalPrompts });
+  return datasetTrainingTask(config.task, { seed: config.seed, promptsPerStep: config.rl.promptsPerStep });
+}
+
+/** One char vocabulary for every built-in task (tokenizer/ CharTokenizer), so checkpoints move between tasks. */
+export function defaultTokenizer(): CharTokenizer {
+  return createCharTokenizer(builtinAlphabet());
+}
+
+/**
+ * The run's tokenizer: a dataset's tokenizer.json; for built-in tasks the tokenizer recorded beside a checkpoint
+ * model (trainer_state.json), else {@link defaultTokenizer}.
+ */
+export async function tokenizerFromConfig(config: RunConfig): Promise<TrainTokenizer> {
+  if (config.task.source === "dataset") return loadHfTokenizer(config.task.tokenizerPath);
+  if (config.model.source === "checkpoint") {
+    const state = path.join(config.model.path, "trainer_state.json");
+    if (existsSync(state)) {
+      const json = JSON.parse(readFileSync(state, "utf8")) as { tokenizer?: unknown };
+      return tokenizerFromJson(json.tokenizer, config.model.path);
+    }
+  }
+  return defaultTokenizer();
+}
+
+/** Model config of a preset run: vocabulary from the tokenizer, EOS id set, tying as configured. */
+export function presetModelConfig(
+  config: RunConfig,
+  tokenizer: Pick<TrainTokenizer, "vocabSize" | "eosId">,
+): ModelConfig {
+  if (config.model.source !== "preset") throw new Error("presetModelConfig needs model.source = preset");
+  const { family, preset, tieEmbeddings } = config.model;
+  return modelPreset(preset, family, tokenizer.vocabSize, {
+    tieWordEmbeddings: resolveTieEmbeddings(family, tieEmbeddings),
+    eosTokenId: tokenizer.eosId,
+  });
+}
+
+/** Fresh seeded weights (preset) or the weights of `model.path` (HF layout). Caller owns them. */
+export async function initialModel(config: RunConfig, tokenizer: TrainTokenizer): Promise<LoadedModel> {
+  if (config.model.source === "checkpoint") {
+    const loaded = await loadHfCheckpoint(config.model.path, { tokenizer: false });
+    return { config: loaded.config, weights: loaded.weights };
+  }
+  const modelConfig = presetModelConfig(config, tokenizer);
+  return { config: modelConfig, weights: initWeights(modelConfig, deriveSeed(config.seed, "init")) };
+}
+
+/** Throws when the model cannot represent the run (vocabulary, BuPO layer, sequence length). */
+export function checkModelForRun(
+  config: RunConfig,
+  model: ModelConfig,
+  tokenizer: Pick<TrainTokenizer, "vocabSize">,
+): void {
+  if (model.vocabSize < tokenizer.vocabSize)
+    throw new Error(
+      `model vocabulary ${model.vocabSize} is smaller than the tokenizer's ${tokenizer.vocabSize}`,
+    );
+  if (config.algorithm === "bupo" && config.rl.internalLayer >= model.numLayers)
+    throw new Error(
+      `rl.internalLayer ${config.rl.internalLayer} must be < the model's ${model.numLayers} layers`,
+    );
+  const need = config.rl.maxPromptTokens + config.rl.maxResponseTokens;
+  if (need > model.maxPositionEmbeddings)
+    throw new Error(
+      `maxPromptTokens + maxResponseTokens = ${need} exceeds maxPositionEmbeddings ${model.maxPositionEmbeddings}`,
+    );
+}
