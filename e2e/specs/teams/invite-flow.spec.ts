@@ -78,7 +78,7 @@ test("the seeded demo login works and wrong passwords get a clear message", asyn
   );
   await logIn(page, "demo@bupo.studio", "bupo-demo-2026");
   await expect(page.getByRole("heading", { name: "Runs · Demo Lab" })).toBeVisible();
-  await expect(page.getByText("No runs yet")).toBeVisible();
+  await expect(page.getByRole("link", { name: "New run" })).toBeVisible();
 });
 
 test("sign-up form shows field errors from the server for bad values", async ({ page }) => {

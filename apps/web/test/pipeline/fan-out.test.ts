@@ -3,7 +3,7 @@ import { openTestDatabase } from "@bupo/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunWatcher, waitFor } from "./clients.ts";
 import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import { freePort, type Proc, startTrainer, startWeb } from "./processes.ts";
+import { freePort, hasPostgres, type Proc, postgresUrl, startTrainer, startWeb } from "./processes.ts";
 
 // Two web processes behind one database fan out through the Socket.IO Redis adapter: a browser on each
 // receives the same events, whichever process the trainer reports to.
@@ -22,13 +22,12 @@ let webs: Proc[] = [];
 let trainer: Proc;
 const token = newToken();
 
-describe.skipIf(!redisUp)(`two web processes with the Redis adapter (${REDIS_URL})`, () => {
+describe.skipIf(!redisUp || !hasPostgres)(`two web processes with the Redis adapter (${REDIS_URL})`, () => {
   beforeAll(async () => {
     db = await openTestDatabase();
-    if (db.target.kind !== "postgres") throw new Error("pipeline tests need PostgreSQL (set DATABASE_URL)");
     const port = await freePort();
     const opts = {
-      databaseUrl: db.target.url,
+      databaseUrl: postgresUrl(db.target),
       trainerUrls: [`http://127.0.0.1:${port}`],
       token,
       redisUrl: REDIS_URL,

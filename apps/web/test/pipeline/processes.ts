@@ -134,3 +134,16 @@ export async function startTrainer(o: TrainerOptions): Promise<Proc> {
     "trainer",
   );
 }
+
+/**
+ * Pipeline tests run real web and trainer processes that share one database with the test process, which
+ * needs a PostgreSQL server (embedded PGlite belongs to a single process). Without DATABASE_URL they skip.
+ */
+export const hasPostgres = process.env.DATABASE_URL?.startsWith("postgres") ?? false;
+
+/** The PostgreSQL URL of a test database (pipeline tests only run with one). */
+export function postgresUrl(target: { kind: string; url?: string }): string {
+  if (target.kind !== "postgres" || !target.url)
+    throw new Error("pipeline tests need PostgreSQL (set DATABASE_URL)");
+  return target.url;
+}

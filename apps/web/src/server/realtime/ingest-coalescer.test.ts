@@ -3,8 +3,23 @@ import { describe, expect, it } from "vitest";
 import type { IngestResult } from "../services/ingest-service.ts";
 import { IngestCoalescer } from "./ingest-coalescer.ts";
 
-const log = (runId: string, seq: number): TrainerEvent => ({ type: "log", runId, attempt: 1, seq, at: new Date().toISOString(), level: "info", message: "x" });
-const empty = (stored: number): IngestResult => ({ stored, metrics: [], statuses: [], logs: [], evals: [], analyses: [] });
+const log = (runId: string, seq: number): TrainerEvent => ({
+  type: "log",
+  runId,
+  attempt: 1,
+  seq,
+  at: new Date().toISOString(),
+  level: "info",
+  message: "x",
+});
+const empty = (stored: number): IngestResult => ({
+  stored,
+  metrics: [],
+  statuses: [],
+  logs: [],
+  evals: [],
+  analyses: [],
+});
 
 describe("ingest coalescer", () => {
   it("writes reports that arrive during a write together, in arrival order, and acks each", async () => {
@@ -13,11 +28,14 @@ describe("ingest coalescer", () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const c = new IngestCoalescer(async (_t, events) => {
-      writes.push(events.map((e) => `${e.runId}#${e.seq}`));
-      if (writes.length === 1) await gate;
-      return empty(events.length);
-    }, () => {});
+    const c = new IngestCoalescer(
+      async (_t, events) => {
+        writes.push(events.map((e) => `${e.runId}#${e.seq}`));
+        if (writes.length === 1) await gate;
+        return empty(events.length);
+      },
+      () => {},
+    );
     const first = c.submit("t", [log("a", 1)]);
     const queued = [c.submit("t", [log("b", 1)]), c.submit("t", [log("a", 2), log("a", 3)])];
     release();
@@ -32,12 +50,15 @@ describe("ingest coalescer", () => {
       release = r;
     });
     let calls = 0;
-    const c = new IngestCoalescer(async (_t, events) => {
-      calls++;
-      if (calls === 1) await gate;
-      if (events.some((e) => e.runId === "foreign")) throw new Error("not assigned");
-      return empty(events.length);
-    }, () => {});
+    const c = new IngestCoalescer(
+      async (_t, events) => {
+        calls++;
+        if (calls === 1) await gate;
+        if (events.some((e) => e.runId === "foreign")) throw new Error("not assigned");
+        return empty(events.length);
+      },
+      () => {},
+    );
     const first = c.submit("t", [log("a", 1)]);
     const good = c.submit("t", [log("a", 2)]);
     const bad = c.submit("t", [log("foreign", 1)]);

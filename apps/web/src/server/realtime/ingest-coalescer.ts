@@ -52,7 +52,10 @@ export class IngestCoalescer {
 
   private async write(trainerId: string, reports: Pending[]): Promise<void> {
     try {
-      const result = await this.ingest(trainerId, reports.flatMap((r) => r.events));
+      const result = await this.ingest(
+        trainerId,
+        reports.flatMap((r) => r.events),
+      );
       this.onStored(result);
       for (const r of reports) r.resolve(result);
     } catch (e) {

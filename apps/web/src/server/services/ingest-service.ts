@@ -63,12 +63,24 @@ export async function ingestEvents(
   // One non-interactive transaction; statements with nothing to write are left out (each costs a round trip).
   const writes = [
     ...(metrics.length
-      ? [prisma.runMetric.createMany({ data: metrics.map((e) => toMetricRow(e.runId, e.metrics)), skipDuplicates: true })]
+      ? [
+          prisma.runMetric.createMany({
+            data: metrics.map((e) => toMetricRow(e.runId, e.metrics)),
+            skipDuplicates: true,
+          }),
+        ]
       : []),
     ...(logs.length
       ? [
           prisma.runLog.createMany({
-            data: logs.map((l) => ({ runId: l.runId, attempt: l.attempt, seq: l.seq, level: l.level, message: l.message, at: new Date(l.at) })),
+            data: logs.map((l) => ({
+              runId: l.runId,
+              attempt: l.attempt,
+              seq: l.seq,
+              level: l.level,
+              message: l.message,
+              at: new Date(l.at),
+            })),
             skipDuplicates: true,
           }),
         ]
@@ -76,16 +88,27 @@ export async function ingestEvents(
     ...(evals.length
       ? [
           prisma.runEval.createMany({
-            data: evals.map((e) => ({ runId: e.runId, step: e.eval.step, dataSource: e.eval.dataSource, metrics: e.eval })),
+            data: evals.map((e) => ({
+              runId: e.runId,
+              step: e.eval.step,
+              dataSource: e.eval.dataSource,
+              metrics: e.eval,
+            })),
             skipDuplicates: true,
           }),
         ]
       : []),
   ];
   const updates = [
-    ...[...maxStep].map(([id, step]) => prisma.run.updateMany({ where: { id, lastStep: { lt: step } }, data: { lastStep: step } })),
+    ...[...maxStep].map(([id, step]) =>
+      prisma.run.updateMany({ where: { id, lastStep: { lt: step } }, data: { lastStep: step } }),
+    ),
     ...analyses.map((a) =>
-      prisma.runAnalysis.upsert({ where: { runId: a.runId }, create: { runId: a.runId, result: a.result }, update: { result: a.result } }),
+      prisma.runAnalysis.upsert({
+        where: { runId: a.runId },
+        create: { runId: a.runId, result: a.result },
+        update: { result: a.result },
+      }),
     ),
     ...checkpoints.map((c) =>
       prisma.run.updateMany({
@@ -95,7 +118,9 @@ export async function ingestEvents(
     ),
   ];
   const done = await prisma.$transaction([...writes, ...updates]);
-  const created = done.slice(0, writes.length).reduce((n, r) => n + ((r as { count?: number }).count ?? 0), 0);
+  const created = done
+    .slice(0, writes.length)
+    .reduce((n, r) => n + ((r as { count?: number }).count ?? 0), 0);
 
   const result: IngestResult = {
     stored: created + analyses.length,
