@@ -17,7 +17,9 @@
  * Usage (needs `npx next build` in apps/web, PostgreSQL, /usr/bin/chromium):
  *   cd apps/web && DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
  *     npx tsx scripts/bench-run-page.ts [--steps 100000] [--layers 36] [--loads 5] [--zooms 10] \
- *       [--settle-timeout 180] [--chromium /usr/bin/chromium]
+ *       [--settle-timeout 180] [--chromium /usr/bin/chromium] [--block-socket]
+ * --block-socket (diagnostic): the page's WebSocket is pointed at a closed port, so there is no Socket.IO
+ * backfill and no live refetch; shows what the charts cost on their own.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -28,6 +30,7 @@ import { defaultRunConfig, RunConfigSchema } from "@bupo/shared/run-config";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { METRIC_CHARTS } from "../src/app/_components/run/chart-keys.ts";
 import { hashToken, newSecretToken } from "../src/server/auth/tokens.ts";
+import { SCALAR_VALUES_FROM_JSON_SQL } from "../src/server/services/run-metrics-service.ts";
 import { newToken } from "../test/pipeline/fixtures.ts";
 import { type Proc, startWeb } from "../test/pipeline/processes.ts";
 
@@ -38,6 +41,7 @@ const { values: args } = parseArgs({
     loads: { type: "string", default: "5" },
     zooms: { type: "string", default: "10" },
     "settle-timeout": { type: "string", default: "180" },
+    "block-socket": { type: "boolean", default: false },
     chromium: { type: "string", default: "/usr/bin/chromium" },
   },
 });
@@ -168,7 +172,7 @@ const PAGE_PROBE = `(() => {
   const NativeWS = window.WebSocket;
   window.WebSocket = class extends NativeWS {
     constructor(...a) {
-      super(...a);
+      super(...(BLOCK_SOCKET ? ["ws://127.0.0.1:9/", ...a.slice(1)] : a));
       this.addEventListener("message", (e) => {
         const now = performance.now();
         if (!b.ws.frames) b.ws.first = now;
@@ -409,6 +413,10 @@ try {
   await db.prisma.$executeRawUnsafe("DROP TABLE bench_layer_variant");
   const insertMs = performance.now() - tInsert;
   const tVacuum = performance.now();
+  await db.prisma.$executeRawUnsafe(
+    `UPDATE "RunMetric" SET "scalarValues" = ${SCALAR_VALUES_FROM_JSON_SQL} WHERE "runId" = $1`,
+    run.id,
+  );
   await db.prisma.$executeRawUnsafe('VACUUM (ANALYZE) "RunMetric"');
   const vacuumMs = performance.now() - tVacuum;
   const [size] = await db.prisma.$queryRawUnsafe<{ rows: bigint; bytes: bigint }[]>(
@@ -499,7 +507,9 @@ try {
     const context: BrowserContext = await browser!.newContext({ viewport: VIEWPORT });
     try {
       await context.addCookies([{ name: "bupo_session", value: session, url: web!.url }]);
-      await context.addInitScript({ content: PAGE_PROBE });
+      await context.addInitScript({
+        content: `const BLOCK_SOCKET = ${args["block-socket"]};\n${PAGE_PROBE}`,
+      });
       const page = await context.newPage();
       track(page);
       await page.goto(url, { waitUntil: "commit" });
@@ -649,7 +659,7 @@ try {
   const batchProcs = first.atInteractive.series?.procs ?? "n/a";
 
   console.log(
-    `\n### Run page, ${STEPS.toLocaleString("en")} steps × ${L} layers (median of ${LOADS} cold loads)\n`,
+    `\n### Run page, ${STEPS.toLocaleString("en")} steps × ${L} layers (median of ${LOADS} cold loads${args["block-socket"] ? "; WebSocket blocked: no backfill, no live refetch" : ""})\n`,
   );
   console.log("| measure | value | target |\n|---|---|---|");
   console.log(

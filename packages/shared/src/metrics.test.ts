@@ -69,3 +69,12 @@ describe("analysis config", () => {
     expect(AnalysisConfigSchema.safeParse({ lens: "tuned" }).success).toBe(false);
   });
 });
+
+describe("SCALAR_METRIC_KEYS", () => {
+  it("lists every scalar of StepMetrics exactly once", async () => {
+    const { SCALAR_METRIC_KEYS, StepMetricsSchema } = await import("./metrics.ts");
+    const scalars = Object.keys(StepMetricsSchema.shape).filter((k) => k !== "step" && k !== "layers");
+    expect([...SCALAR_METRIC_KEYS].sort()).toEqual(scalars.sort());
+    expect(new Set(SCALAR_METRIC_KEYS).size).toBe(SCALAR_METRIC_KEYS.length);
+  });
+});

@@ -94,3 +94,40 @@ export function evalMetricKeys(m: EvalMetrics): Record<string, number> {
   if (m["std@k"] !== undefined) out[`${base}/std@${m.k}`] = m["std@k"];
   return out;
 }
+
+/**
+ * Every scalar of StepMetrics in a fixed order. The web stores each step's scalars in this order as one
+ * float array as well, so charts downsample 100k steps with array reads instead of JSON lookups. Append new
+ * keys at the end (stored rows keep their positions).
+ */
+export const SCALAR_METRIC_KEYS = [
+  "bupo/phase",
+  "bupo/internal_layer",
+  "actor/entropy",
+  "actor/pg_loss",
+  "actor/pg_clipfrac",
+  "actor/pg_clipfrac_lower",
+  "actor/ppo_kl",
+  "actor/grad_norm",
+  "actor/lr",
+  "critic/score/mean",
+  "critic/score/max",
+  "critic/score/min",
+  "critic/advantages/mean",
+  "critic/advantages/max",
+  "critic/advantages/min",
+  "response_length/mean",
+  "response_length/max",
+  "response_length/min",
+  "response_length/clip_ratio",
+  "prompt_length/mean",
+  "frac_reward_zero_std",
+  "perf/throughput",
+  "perf/time_per_step",
+  "perf/total_num_tokens",
+  "timing_s/gen",
+  "timing_s/old_log_prob",
+  "timing_s/adv",
+  "timing_s/update_actor",
+] as const satisfies readonly Exclude<keyof StepMetrics, "step" | "layers">[];
+export type ScalarMetricKey = (typeof SCALAR_METRIC_KEYS)[number];

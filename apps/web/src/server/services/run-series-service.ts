@@ -4,7 +4,7 @@
  * draws from ≤ 2,000 points and no spike disappears (min/max are kept). Zooming re-queries a narrower range.
  */
 import type { PrismaClient } from "@bupo/db/client";
-import type { LayerEntropy } from "@bupo/shared/metrics";
+import { type LayerEntropy, SCALAR_METRIC_KEYS } from "@bupo/shared/metrics";
 
 export interface StepRange {
   from: number;
@@ -41,7 +41,7 @@ export async function resolveRange(
   return from <= to ? { from, to } : null;
 }
 
-/** Scalar metrics (verl keys), downsampled with min/max/mean per bucket. One query for all keys. */
+/** Scalar metrics (verl keys), downsampled with min/max/mean per bucket. One scan of the run for all keys. */
 export async function metricSeries(
   prisma: PrismaClient,
   runId: string,
@@ -57,24 +57,40 @@ export async function metricSeries(
     max: [] as number[],
     mean: [] as number[],
   }));
-  if (!r || keys.length === 0) return { range: r, series };
-  const rows = await prisma.$queryRaw<
-    { key: string; step: number; min: number; max: number; mean: number }[]
-  >`
-    SELECT k.key AS key, max(m.step) AS step, min(v.x) AS min, max(v.x) AS max, avg(v.x) AS mean
-    FROM "RunMetric" m
-    CROSS JOIN unnest(${keys}::text[]) AS k(key)
-    CROSS JOIN LATERAL (SELECT (m.scalars ->> k.key)::float8 AS x) v
-    WHERE m."runId" = ${runId} AND m.step BETWEEN ${r.from} AND ${r.to} AND v.x IS NOT NULL
-    GROUP BY k.key, width_bucket(m.step, ${r.from}, ${r.to + 1}, ${buckets})
-    ORDER BY k.key, step`;
-  const byKey = new Map(series.map((s) => [s.key, s]));
+  // Positions in "scalarValues" (1-based in SQL); keys that are not step scalars have no series.
+  const known = series.flatMap((s) => {
+    const i = (SCALAR_METRIC_KEYS as readonly string[]).indexOf(s.key);
+    return i < 0 ? [] : [{ s, col: i + 1 }];
+  });
+  if (!r || known.length === 0) return { range: r, series };
+  // MISSING_SCALAR (-1e300) marks "not reported"; each aggregate skips it. Column positions are
+  // integers from a fixed list, never user text.
+  const aggregates = known
+    .map(({ col }, j) => {
+      const v = `"scalarValues"[${col}]`;
+      const keep = `FILTER (WHERE ${v} > -1e299)`;
+      return `min(${v}) ${keep} AS min${j}, max(${v}) ${keep} AS max${j}, avg(${v}) ${keep} AS mean${j}`;
+    })
+    .join(", ");
+  const rows = await prisma.$queryRawUnsafe<Record<string, number | null>[]>(
+    `SELECT max(step) AS step, ${aggregates}
+     FROM "RunMetric" WHERE "runId" = $1 AND step BETWEEN $2 AND $3
+     GROUP BY width_bucket(step, $2, $4, $5) ORDER BY 1`,
+    runId,
+    r.from,
+    r.to,
+    r.to + 1,
+    buckets,
+  );
   for (const row of rows) {
-    const s = byKey.get(row.key)!;
-    s.step.push(Number(row.step));
-    s.min.push(Number(row.min));
-    s.max.push(Number(row.max));
-    s.mean.push(Number(row.mean));
+    known.forEach(({ s }, j) => {
+      const min = row[`min${j}`];
+      if (min === null || min === undefined) return;
+      s.step.push(Number(row.step));
+      s.min.push(Number(min));
+      s.max.push(Number(row[`max${j}`]));
+      s.mean.push(Number(row[`mean${j}`]));
+    });
   }
   return { range: r, series };
 }

@@ -42,7 +42,7 @@ export function RunView({
   actions?: ReactNode | ((status: RunStatus) => ReactNode);
 }) {
   // Live updates need a session (sockets authenticate it); share-link viewers see the stored data.
-  const stream = useRunStream(run.id, source.kind === "member");
+  const stream = useRunStream(run.id, source.kind === "member", run.lastStep);
   const status = stream.status?.status ?? run.status;
   const lastStep = Math.max(run.lastStep, stream.lastStep);
   const message = stream.status?.message ?? run.errorMessage;

@@ -26,9 +26,11 @@ export interface RunStream {
 
 /**
  * Live updates of one run over Socket.IO: joins `run:<id>` stating the last step held, so a reconnect
- * backfills only what was missed; duplicates are dropped by step / (attempt, seq).
+ * backfills only what was missed; duplicates are dropped by step / (attempt, seq). Charts read history over
+ * tRPC (downsampled), so the first join states `knownStep` — the step the page loaded — and the socket
+ * carries only what comes after it (a 100k-step run is never streamed whole into the tab).
  */
-export function useRunStream(runId: string, enabled = true): RunStream {
+export function useRunStream(runId: string, enabled = true, knownStep = 0): RunStream {
   const [state, setState] = useState<RunStream>({
     connected: false,
     lastStep: 0,
@@ -38,7 +40,7 @@ export function useRunStream(runId: string, enabled = true): RunStream {
     analysis: null,
     error: null,
   });
-  const lastStep = useRef(0);
+  const lastStep = useRef(knownStep);
 
   useEffect(() => {
     if (!enabled) return;
