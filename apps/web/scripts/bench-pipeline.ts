@@ -165,6 +165,7 @@ while (Date.now() < phase1End) {
   await new Promise((r) => setTimeout(r, 1000 / STEPS_PER_SEC_PER_RUN));
 }
 await new Promise((r) => setTimeout(r, 1000));
+const phase1Steps = step;
 const expected = step * RUNS * (CLIENTS / RUNS);
 
 // Phase 2: sustained ingestion, batches of 250 steps round-robin over the runs, for SECONDS.
