@@ -11,14 +11,12 @@
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { hashPassword } from "@bupo/db";
 import { openTestDatabase } from "@bupo/db/testing";
 import type { StepMetrics } from "@bupo/shared/metrics";
 import type { ClientToServerEvents, ServerToClientEvents } from "@bupo/shared/realtime";
 import { TRAINER_NAMESPACE, type TrainerEvent } from "@bupo/shared/trainer-protocol";
 import { io, type Socket } from "socket.io-client";
-import { hashToken, newSecretToken } from "../src/server/auth/tokens.ts";
-import { newToken } from "../test/pipeline/fixtures.ts";
+import { newToken, seedOwnerWithSession } from "../test/pipeline/fixtures.ts";
 import { startWeb } from "../test/pipeline/processes.ts";
 
 const { values: args } = parseArgs({
@@ -78,16 +76,7 @@ const web = await startWeb({ databaseUrl: db.target.url, trainerUrls: [], token 
 const rssBefore = rss(web.child.pid!);
 
 // One user and team, 20 running runs assigned to the generator's trainer id.
-const user = await db.prisma.user.create({
-  data: { email: "bench@example.com", name: "Bench", passwordHash: await hashPassword("bench-password") },
-});
-const team = await db.prisma.team.create({
-  data: { name: "Bench", memberships: { create: { userId: user.id, role: "OWNER" } } },
-});
-const session = newSecretToken();
-await db.prisma.session.create({
-  data: { userId: user.id, tokenHash: hashToken(session), expiresAt: new Date(Date.now() + 3_600_000) },
-});
+const { user, team, session } = await seedOwnerWithSession(db.prisma, 1);
 const runIds: string[] = [];
 for (let i = 0; i < RUNS; i++) {
   const run = await db.prisma.run.create({

@@ -24,14 +24,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { hashPassword } from "@bupo/db";
 import { openTestDatabase } from "@bupo/db/testing";
 import { defaultRunConfig, RunConfigSchema } from "@bupo/shared/run-config";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { METRIC_CHARTS } from "../src/app/_components/run/chart-keys.ts";
-import { hashToken, newSecretToken } from "../src/server/auth/tokens.ts";
 import { SCALAR_VALUES_FROM_JSON_SQL } from "../src/server/services/run-metrics-service.ts";
-import { newToken } from "../test/pipeline/fixtures.ts";
+import { newToken, seedOwnerWithSession } from "../test/pipeline/fixtures.ts";
 import { type Proc, startWeb } from "../test/pipeline/processes.ts";
 
 const { values: args } = parseArgs({
@@ -359,16 +357,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 try {
-  const user = await db.prisma.user.create({
-    data: { email: "bench@example.com", name: "Bench", passwordHash: await hashPassword("bench-password") },
-  });
-  const team = await db.prisma.team.create({
-    data: { name: "Bench", memberships: { create: { userId: user.id, role: "OWNER" } } },
-  });
-  const session = newSecretToken();
-  await db.prisma.session.create({
-    data: { userId: user.id, tokenHash: hashToken(session), expiresAt: new Date(Date.now() + 6 * 3_600_000) },
-  });
+  const { user, team, session } = await seedOwnerWithSession(db.prisma);
   const base = defaultRunConfig();
   const config = RunConfigSchema.parse({
     ...base,

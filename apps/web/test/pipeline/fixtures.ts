@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { PrismaClient } from "@bupo/db/client";
+import { hashPassword } from "@bupo/db/password";
 import type { RunConfigInput } from "@bupo/shared/run-config";
+import { hashToken, newSecretToken } from "../../src/server/auth/tokens.ts";
 import { httpApi } from "./clients.ts";
 
 /** A run small enough to finish in seconds on one core: tiny model, short warm start, few RL steps. */
@@ -48,4 +51,26 @@ export async function userWithTeam(webUrl: string) {
   await api.client.auth.signUp.mutate({ email, password: "pipeline-password", name: "Pipeline" });
   const team = await api.client.team.create.mutate({ name: "Pipeline Lab" });
   return { ...api, team, email };
+}
+
+/**
+ * A user who owns a team, with a live session, written straight to the database (benchmarks use it to
+ * skip the sign-up round trips). Returns the session cookie value.
+ */
+export async function seedOwnerWithSession(prisma: PrismaClient, ttlHours = 6) {
+  const user = await prisma.user.create({
+    data: { email: "bench@example.com", name: "Bench", passwordHash: await hashPassword("bench-password") },
+  });
+  const team = await prisma.team.create({
+    data: { name: "Bench", memberships: { create: { userId: user.id, role: "OWNER" } } },
+  });
+  const session = newSecretToken();
+  await prisma.session.create({
+    data: {
+      userId: user.id,
+      tokenHash: hashToken(session),
+      expiresAt: new Date(Date.now() + ttlHours * 3_600_000),
+    },
+  });
+  return { user, team, session };
 }

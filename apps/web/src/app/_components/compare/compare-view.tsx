@@ -9,6 +9,7 @@ import { type ReactNode, useState } from "react";
 import { LayerProfileChart } from "../../../components/charts/layer-profile-chart.tsx";
 import { MetricChart } from "../../../components/charts/metric-chart.tsx";
 import { seriesColor } from "../../../components/charts/series-palette.ts";
+import { SmoothingControl } from "../../../components/charts/smoothing-control.tsx";
 import type { StepRange } from "../../../components/charts/types.ts";
 import { useTRPC } from "../../../trpc/react.tsx";
 import { METRIC_CHARTS, phaseMarkers } from "../run/chart-keys.ts";
@@ -98,17 +99,7 @@ export function CompareView({
           <h2 id="cmp-metrics" className="text-lg font-semibold">
             Metrics
           </h2>
-          <label className="flex items-center gap-2 text-sm">
-            Smoothing
-            <input
-              type="range"
-              min={0}
-              max={0.99}
-              step={0.01}
-              value={smoothing}
-              onChange={(e) => setSmoothing(Number(e.target.value))}
-            />
-          </label>
+          <SmoothingControl value={smoothing} onChange={setSmoothing} />
         </div>
         <div className="grid gap-4 lg:grid-cols-2" data-testid="compare-charts">
           {METRIC_CHARTS.map((c) => (

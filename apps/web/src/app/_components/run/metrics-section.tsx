@@ -4,6 +4,7 @@ import type { RunConfig } from "@bupo/shared/run-config";
 import { useState } from "react";
 import { MetricChart } from "../../../components/charts/metric-chart.tsx";
 import { seriesColor } from "../../../components/charts/series-palette.ts";
+import { SmoothingControl } from "../../../components/charts/smoothing-control.tsx";
 import type { StepRange } from "../../../components/charts/types.ts";
 import { METRIC_CHARTS, phaseMarkers } from "./chart-keys.ts";
 import { type RunSource, useSeries } from "./run-data.ts";
@@ -36,19 +37,7 @@ export function MetricsSection({
         <h2 id="metrics-heading" className="text-lg font-semibold">
           Training metrics
         </h2>
-        <label className="flex items-center gap-2 text-sm">
-          Smoothing
-          <input
-            type="range"
-            min={0}
-            max={0.99}
-            step={0.01}
-            value={smoothing}
-            onChange={(e) => setSmoothing(Number(e.target.value))}
-            aria-valuetext={smoothing.toFixed(2)}
-          />
-          <span className="w-10 tabular-nums">{smoothing.toFixed(2)}</span>
-        </label>
+        <SmoothingControl value={smoothing} onChange={setSmoothing} />
         {range ? (
           <button
             type="button"
