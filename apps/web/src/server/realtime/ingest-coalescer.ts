@@ -6,6 +6,7 @@
  * bad report never fails the others.
  */
 import type { TrainerEvent } from "@bupo/shared/trainer-protocol";
+import { groupBy } from "../group-by.ts";
 import type { IngestResult } from "../services/ingest-service.ts";
 
 type Ingest = (trainerId: string, events: TrainerEvent[]) => Promise<IngestResult>;
@@ -41,8 +42,7 @@ export class IngestCoalescer {
       while (this.queue.length) {
         const batch = this.queue;
         this.queue = [];
-        const byTrainer = new Map<string, Pending[]>();
-        for (const p of batch) byTrainer.set(p.trainerId, [...(byTrainer.get(p.trainerId) ?? []), p]);
+        const byTrainer = groupBy(batch, (p) => p.trainerId);
         await Promise.all([...byTrainer].map(([trainerId, reports]) => this.write(trainerId, reports)));
       }
     } finally {

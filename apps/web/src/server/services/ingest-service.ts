@@ -15,6 +15,7 @@ import type {
 } from "@bupo/shared/realtime";
 import type { TrainerEvent } from "@bupo/shared/trainer-protocol";
 import { AppError } from "../errors.ts";
+import { groupBy } from "../group-by.ts";
 import { toMetricRow } from "./run-metrics-service.ts";
 import { fromDbStatus, toDbStatus } from "./run-status.ts";
 
@@ -31,11 +32,7 @@ type Of<T extends TrainerEvent["type"]> = Extract<TrainerEvent, { type: T }>;
 const ofType = <T extends TrainerEvent["type"]>(events: TrainerEvent[], type: T) =>
   events.filter((e): e is Of<T> => e.type === type);
 
-function groupByRun<E extends TrainerEvent>(events: E[]): Map<string, E[]> {
-  const m = new Map<string, E[]>();
-  for (const e of events) m.set(e.runId, [...(m.get(e.runId) ?? []), e]);
-  return m;
-}
+const groupByRun = <E extends TrainerEvent>(events: E[]) => groupBy(events, (e) => e.runId);
 
 export async function ingestEvents(
   prisma: PrismaClient,
