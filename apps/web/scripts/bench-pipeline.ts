@@ -179,7 +179,7 @@ const rssAfter = rss(web.child.pid!);
 console.log("\n| measure | value |\n|---|---|");
 console.log(`| concurrent runs / browser clients / layers | ${RUNS} / ${CLIENTS} / ${L} |`);
 console.log(
-  `| phase 1: steps sent, deliveries expected / received | ${step - stored} · ${expected} / ${latencies.length} |`,
+  `| phase 1: steps per run, deliveries expected / received | ${phase1Steps} · ${expected} / ${latencies.length} |`,
 );
 console.log(
   `| emit → browser latency p50 / p95 / max (ms) | ${pct(latencies, 50).toFixed(1)} / ${pct(latencies, 95).toFixed(1)} / ${Math.max(...latencies).toFixed(1)} |`,

@@ -1,48 +1,27 @@
-import { openTestDatabase } from "@bupo/db/testing";
 import { TRAINER_NAMESPACE } from "@bupo/shared/trainer-protocol";
 import { io } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTrainerClient } from "../../src/server/scheduler/trainer-directory.ts";
 import { RunWatcher, waitFor } from "./clients.ts";
-import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import { freePort, hasPostgres, type Proc, postgresUrl, startTrainer, startWeb } from "./processes.ts";
+import { tinyRunConfig, userWithTeam } from "./fixtures.ts";
+import { hasPostgres } from "./processes.ts";
+import { webAndTrainerPerFile } from "./stack.ts";
 
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let web: Proc;
-let trainer: Proc;
-const token = newToken();
-
-beforeAll(async () => {
-  if (!hasPostgres) return;
-  db = await openTestDatabase();
-  const port = await freePort();
-  web = await startWeb({
-    databaseUrl: postgresUrl(db.target),
-    trainerUrls: [`http://127.0.0.1:${port}`],
-    token,
-  });
-  trainer = await startTrainer({ webUrl: web.url, token, port, dataDir: tempDir("trainer") });
-}, 120_000);
-
-afterAll(async () => {
-  await trainer?.stop();
-  await web?.stop();
-  await db?.drop();
-});
+const stack = webAndTrainerPerFile();
 
 function trainerSocket(auth: { trainerId: string; token?: string }) {
-  return io(`${web.url}${TRAINER_NAMESPACE}`, { auth, transports: ["websocket"], reconnection: false });
+  return io(`${stack.web.url}${TRAINER_NAMESPACE}`, { auth, transports: ["websocket"], reconnection: false });
 }
 
 describe.skipIf(!hasPostgres)("access control on the live pipeline", () => {
   it("keeps another team out of a run's room and its tRPC reads", async () => {
-    const owner = await userWithTeam(web.url);
+    const owner = await userWithTeam(stack.web.url);
     const run = await owner.client.run.create.mutate({
       teamId: owner.team.id,
       config: tinyRunConfig({ totalSteps: 2 }),
     });
-    const stranger = await userWithTeam(web.url);
-    const watcher = new RunWatcher(web.url, stranger.jar.cookie, run.id);
+    const stranger = await userWithTeam(stack.web.url);
+    const watcher = new RunWatcher(stack.web.url, stranger.jar.cookie, run.id);
     try {
       await waitFor("socket connection", () => watcher.socket.connected, 10_000);
       const ack = await watcher.join();
@@ -65,7 +44,7 @@ describe.skipIf(!hasPostgres)("access control on the live pipeline", () => {
   }, 150_000);
 
   it("refuses browser sockets without a session", async () => {
-    const s = io(web.url, { transports: ["websocket"], reconnection: false });
+    const s = io(stack.web.url, { transports: ["websocket"], reconnection: false });
     const err = await new Promise<Error>((resolve) => s.on("connect_error", resolve));
     expect(err.message).toMatch(/UNAUTHORIZED/);
     s.close();
@@ -73,8 +52,8 @@ describe.skipIf(!hasPostgres)("access control on the live pipeline", () => {
 
   it("refuses trainer connections and trainer calls without or with a wrong token", async () => {
     for (const auth of [
-      { trainerId: trainer.url },
-      { trainerId: trainer.url, token: "wrong-token-0123456789abcd" },
+      { trainerId: stack.trainer.url },
+      { trainerId: stack.trainer.url, token: "wrong-token-0123456789abcd" },
     ]) {
       const s = trainerSocket(auth);
       const err = await new Promise<Error>((resolve) => s.on("connect_error", resolve));
@@ -82,14 +61,14 @@ describe.skipIf(!hasPostgres)("access control on the live pipeline", () => {
       s.close();
     }
     await expect(
-      createTrainerClient(trainer.url, "wrong-token-0123456789abcd").capabilities.query(),
+      createTrainerClient(stack.trainer.url, "wrong-token-0123456789abcd").capabilities.query(),
     ).rejects.toMatchObject({
       data: { code: "UNAUTHORIZED" },
     });
   });
 
   it("rejects malformed trainer reports and reports about runs of another trainer, storing nothing", async () => {
-    const owner = await userWithTeam(web.url);
+    const owner = await userWithTeam(stack.web.url);
     const run = await owner.client.run.create.mutate({
       teamId: owner.team.id,
       config: tinyRunConfig({ totalSteps: 2 }),
@@ -99,8 +78,8 @@ describe.skipIf(!hasPostgres)("access control on the live pipeline", () => {
       async () => (await owner.client.run.get.query({ runId: run.id })).status === "succeeded",
       90_000,
     );
-    const before = await db.prisma.runMetric.count();
-    const s = trainerSocket({ token, trainerId: "http://127.0.0.1:1" });
+    const before = await stack.db.prisma.runMetric.count();
+    const s = trainerSocket({ token: stack.token, trainerId: "http://127.0.0.1:1" });
     await new Promise<void>((resolve) => s.on("connect", () => resolve()));
     const malformed = [
       { events: [] },
@@ -135,8 +114,8 @@ describe.skipIf(!hasPostgres)("access control on the live pipeline", () => {
       error: expect.stringContaining("not assigned"),
     });
     s.close();
-    expect(await db.prisma.runMetric.count()).toBe(before);
-    expect(await db.prisma.runLog.count({ where: { message: "spoofed" } })).toBe(0);
-    expect(web.output()).toContain("malformed trainer report rejected");
+    expect(await stack.db.prisma.runMetric.count()).toBe(before);
+    expect(await stack.db.prisma.runLog.count({ where: { message: "spoofed" } })).toBe(0);
+    expect(stack.web.output()).toContain("malformed trainer report rejected");
   }, 150_000);
 });

@@ -1,55 +1,32 @@
-import { openTestDatabase } from "@bupo/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RunWatcher, waitFor } from "./clients.ts";
-import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import { freePort, hasPostgres, type Proc, postgresUrl, startTrainer, startWeb } from "./processes.ts";
+import { tinyRunConfig, userWithTeam } from "./fixtures.ts";
+import { hasPostgres } from "./processes.ts";
+import { webAndTrainerPerFile } from "./stack.ts";
 
-type Db = Awaited<ReturnType<typeof openTestDatabase>>;
-let db: Db;
-let web: Proc;
-let trainer: Proc;
-const token = newToken();
-
-beforeAll(async () => {
-  if (!hasPostgres) return;
-  db = await openTestDatabase();
-  const trainerPort = await freePort();
-  const webPort = await freePort();
-  web = await startWeb({
-    databaseUrl: postgresUrl(db.target),
-    trainerUrls: [`http://127.0.0.1:${trainerPort}`],
-    token,
-    port: webPort,
-  });
-  trainer = await startTrainer({ webUrl: web.url, token, dataDir: tempDir("trainer"), port: trainerPort });
-}, 120_000);
-
-afterAll(async () => {
-  await trainer?.stop();
-  await web?.stop();
-  await db?.drop();
-});
+const stack = webAndTrainerPerFile();
 
 describe.skipIf(!hasPostgres)("launch → queued → running → succeeded", () => {
   it("stores every step and streams it live to a socket client", async () => {
-    const user = await userWithTeam(web.url);
+    const user = await userWithTeam(stack.web.url);
     const run = await user.client.run.create.mutate({
       teamId: user.team.id,
       config: tinyRunConfig({ totalSteps: 4 }),
     });
     expect(run.status).toBe("queued");
-    const watcher = new RunWatcher(web.url, user.jar.cookie, run.id);
+    const watcher = new RunWatcher(stack.web.url, user.jar.cookie, run.id);
     try {
       await waitFor(
         "run to succeed",
         async () => {
           const r = await user.client.run.get.query({ runId: run.id });
-          if (r.status === "failed") throw new Error(`run failed: ${r.errorMessage}\n${trainer.output()}`);
+          if (r.status === "failed")
+            throw new Error(`run failed: ${r.errorMessage}\n${stack.trainer.output()}`);
           return r.status === "succeeded";
         },
         120_000,
       );
-      const stored = await db.prisma.runMetric.findMany({
+      const stored = await stack.db.prisma.runMetric.findMany({
         where: { runId: run.id },
         orderBy: { step: "asc" },
       });
@@ -58,7 +35,7 @@ describe.skipIf(!hasPostgres)("launch → queued → running → succeeded", () 
       await waitFor("socket client to hold all steps", () => watcher.steps.size === 4, 10_000);
       expect([...watcher.steps.keys()].sort()).toEqual([1, 2, 3, 4]);
       expect(watcher.statuses.map((s) => s.status)).toContain("succeeded");
-      const row = await db.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+      const row = await stack.db.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
       expect(row.startedAt).not.toBeNull();
       expect(row.finishedAt).not.toBeNull();
       expect(row.lastStep).toBe(4);

@@ -1,49 +1,28 @@
-import { openTestDatabase } from "@bupo/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RunWatcher, waitFor } from "./clients.ts";
-import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import { freePort, hasPostgres, type Proc, postgresUrl, startTrainer, startWeb } from "./processes.ts";
+import { tinyRunConfig, userWithTeam } from "./fixtures.ts";
+import { hasPostgres } from "./processes.ts";
+import { webAndTrainerPerFile } from "./stack.ts";
 
 // Without shared checkpoint storage a lost trainer's run cannot resume: it fails with a clear reason.
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let web: Proc;
-let trainer: Proc;
-const token = newToken();
 
-beforeAll(async () => {
-  if (!hasPostgres) return;
-  db = await openTestDatabase();
-  const port = await freePort();
-  web = await startWeb({
-    databaseUrl: postgresUrl(db.target),
-    trainerUrls: [`http://127.0.0.1:${port}`],
-    token,
-    heartbeatTimeoutSeconds: 3,
-  });
-  trainer = await startTrainer({ webUrl: web.url, token, port, dataDir: tempDir("trainer") });
-}, 120_000);
-
-afterAll(async () => {
-  await trainer?.stop();
-  await web?.stop();
-  await db?.drop();
-});
+const stack = webAndTrainerPerFile({ heartbeatTimeoutSeconds: 3 });
 
 describe.skipIf(!hasPostgres)("trainer lost without shared storage", () => {
   it("marks its run failed with the reason, and tells watching browsers", async () => {
-    const user = await userWithTeam(web.url);
+    const user = await userWithTeam(stack.web.url);
     const run = await user.client.run.create.mutate({
       teamId: user.team.id,
       config: tinyRunConfig({ totalSteps: 40 }),
     });
-    const watcher = new RunWatcher(web.url, user.jar.cookie, run.id);
+    const watcher = new RunWatcher(stack.web.url, user.jar.cookie, run.id);
     try {
       await waitFor(
         "run past step 1",
-        async () => (await db.prisma.run.findUnique({ where: { id: run.id } }))!.lastStep >= 1,
+        async () => (await stack.db.prisma.run.findUnique({ where: { id: run.id } }))!.lastStep >= 1,
         90_000,
       );
-      await trainer.stop("SIGKILL");
+      await stack.trainer.stop("SIGKILL");
       const failed = await waitFor(
         "run to fail",
         async () => {
