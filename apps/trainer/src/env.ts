@@ -3,6 +3,7 @@
  * it has no database credentials, only its own listen address, the shared service token and a data folder.
  */
 import { z } from "zod";
+import type { NativeKernelsOptions } from "./backend/native/register-native-kernels.ts";
 
 const TrainerEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -21,6 +22,17 @@ const TrainerEnvSchema = z.object({
   /** Run folders (metrics JSONL, checkpoints); point every trainer at shared storage to allow resumes. */
   TRAINER_RUNS_DIR: z.string().optional(),
   TRAINER_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /** OpenBLAS kernels on the wasm backend (apps/trainer/native): "on" when the addon is built, "off" = plain wasm. */
+  BUPO_NATIVE_KERNELS: z.enum(["on", "off"]).default("on"),
+  /** OpenBLAS threads (1 by default: see apps/trainer/README.md, native kernels). */
+  BUPO_BLAS_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Force OPENBLAS_CORETYPE (default: chosen from the CPU's flags), e.g. SkylakeX, Haswell. */
+  BUPO_BLAS_CORETYPE: z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/, "BUPO_BLAS_CORETYPE must be an OpenBLAS core name such as SkylakeX")
+    .optional(),
+  /** Path of the addon file (default: native/build/Release/bupo_native.node). */
+  BUPO_NATIVE_ADDON: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
 
@@ -34,4 +46,14 @@ export function readTrainerEnv(source: Record<string, string | undefined> = proc
     throw new Error(`Invalid trainer environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The native-kernel options of `initBackend` from the environment. */
+export function nativeKernelOptions(env: TrainerEnv): NativeKernelsOptions {
+  return {
+    enabled: env.BUPO_NATIVE_KERNELS === "on",
+    threads: env.BUPO_BLAS_THREADS,
+    ...(env.BUPO_BLAS_CORETYPE === undefined ? {} : { coreType: env.BUPO_BLAS_CORETYPE }),
+    ...(env.BUPO_NATIVE_ADDON === undefined ? {} : { addonPath: env.BUPO_NATIVE_ADDON }),
+  };
 }

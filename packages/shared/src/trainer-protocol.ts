@@ -88,6 +88,15 @@ export const CapabilitiesSchema = z.object({
   backend: z.string(),
   threads: z.int(),
   nativeKernels: z.boolean(),
+  /** The OpenBLAS addon on the wasm backend: active, its core type and threads, or why it is off. */
+  native: z
+    .object({
+      active: z.boolean(),
+      coreType: z.string().optional(),
+      blasThreads: z.int().optional(),
+      reason: z.string().optional(),
+    })
+    .optional(),
   slots: z.int(),
   freeSlots: z.int(),
   runningJobs: z.array(z.string()),

@@ -7,7 +7,7 @@ import { initWeights } from "../model/init-weights.ts";
 import { rmsNorm } from "../model/layers.ts";
 import { maxAbsDiff, perturb, toyConfig, toyTokens } from "../model/test-utils/toy.ts";
 import { disposeWeights, namedParameters } from "../model/weights.ts";
-import { entropyFromLogits } from "../tensor/entropy.ts";
+import { entropyFromLogits } from "../tensor/fused-ops.ts";
 import { analyzeInternalPolicies } from "./internal-policy.ts";
 import { poolTokenMeans } from "./pooling.ts";
 

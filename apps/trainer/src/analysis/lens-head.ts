@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.ts";
 import { rmsNorm } from "../model/layers.ts";
 import type { ModelWeights } from "../model/weights.ts";
-import { entropyFromLogits } from "../tensor/entropy.ts";
+import { entropyFromLogits } from "../tensor/fused-ops.ts";
 
 /** Default cap on logits alive per chunk (4 Mi floats = 16 MiB per intermediate). */
 export const DEFAULT_MAX_CHUNK_ELEMENTS = 1 << 22;

@@ -1,4 +1,6 @@
 /** Backend selection: `initBackend()` once per process before building models. */
+
+export { describeBackend } from "./describe-backend.ts";
 export {
   type BackendInfo,
   type BackendName,
@@ -6,4 +8,11 @@ export {
   type BackendPreference,
   initBackend,
 } from "./init-backend.ts";
+export {
+  installNativeKernels,
+  type NativeKernelsInfo,
+  type NativeKernelsOptions,
+  nativeKernelsInfo,
+  uninstallNativeKernels,
+} from "./native/index.ts";
 export { registerWasmKernelFixes } from "./wasm-kernel-fixes.ts";

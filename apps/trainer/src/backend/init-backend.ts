@@ -9,6 +9,11 @@
 import { createRequire } from "node:module";
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import {
+  installNativeKernels,
+  type NativeKernelsInfo,
+  type NativeKernelsOptions,
+} from "./native/register-native-kernels.ts";
 import { registerWasmKernelFixes } from "./wasm-kernel-fixes.ts";
 
 export type BackendPreference = "auto" | "tensorflow" | "wasm" | "cpu";
@@ -20,6 +25,8 @@ export interface BackendOptions {
   /** Requested wasm threads (default 1). tfjs disables wasm threads in Node, so `BackendInfo.threads` reports
    *  what is actually in effect. */
   threads?: number;
+  /** OpenBLAS kernels for the wasm backend (apps/trainer/native); on by default when the addon is built. */
+  native?: NativeKernelsOptions;
 }
 
 export interface BackendInfo {
@@ -28,8 +35,10 @@ export interface BackendInfo {
   threads: number;
   /** True when the wasm SIMD build is in use. */
   simd: boolean;
-  /** True only for the native libtensorflow backend (never on the dev box). */
+  /** True for the native libtensorflow backend, or wasm with the OpenBLAS addon's kernels. */
   nativeKernels: boolean;
+  /** The OpenBLAS addon's state (wasm only; otherwise inactive with the reason). */
+  native: NativeKernelsInfo;
   /** The npm package that provided the backend. */
   package: string;
 }
@@ -68,6 +77,7 @@ async function tryNative(): Promise<BackendInfo | undefined> {
         threads: os.cpus().length,
         simd: false,
         nativeKernels: true,
+        native: notWasm("tensorflow"),
         package: pkg,
       };
     }
@@ -76,18 +86,26 @@ async function tryNative(): Promise<BackendInfo | undefined> {
   return undefined;
 }
 
-async function tryWasm(threads: number): Promise<BackendInfo | undefined> {
+const notWasm = (backend: BackendName): NativeKernelsInfo => ({
+  active: false,
+  reason: `the ${backend} backend does not use them`,
+  kernels: [],
+});
+
+async function tryWasm(threads: number, native: NativeKernelsOptions): Promise<BackendInfo | undefined> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   if (threads > 1) wasm.setThreadsCount(threads); // no effect in Node unless multithreading was enabled
   if (!(await tf.setBackend("wasm"))) return undefined;
   await tf.ready();
   registerWasmKernelFixes();
+  const nativeInfo = installNativeKernels(native);
   const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
   return {
     backend: "wasm",
     threads: wasm.getThreadsCount(),
     simd,
-    nativeKernels: false,
+    nativeKernels: nativeInfo.active,
+    native: nativeInfo,
     package: "@tensorflow/tfjs-backend-wasm",
   };
 }
@@ -95,7 +113,14 @@ async function tryWasm(threads: number): Promise<BackendInfo | undefined> {
 async function tryCpu(): Promise<BackendInfo | undefined> {
   if (!(await tf.setBackend("cpu"))) return undefined;
   await tf.ready();
-  return { backend: "cpu", threads: 1, simd: false, nativeKernels: false, package: "@tensorflow/tfjs" };
+  return {
+    backend: "cpu",
+    threads: 1,
+    simd: false,
+    nativeKernels: false,
+    native: notWasm("cpu"),
+    package: "@tensorflow/tfjs",
+  };
 }
 
 /**
@@ -105,14 +130,22 @@ async function tryCpu(): Promise<BackendInfo | undefined> {
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
   const prefer = opts.prefer ?? "auto";
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
-  const key = `${prefer}:${threads}`;
+  const native = opts.native ?? {};
+  const key = JSON.stringify([
+    prefer,
+    threads,
+    native.enabled,
+    native.threads,
+    native.coreType,
+    native.addonPath,
+  ]);
   if (lastInit !== undefined && lastInit.key === key && tf.getBackend() === lastInit.info.backend) {
     return lastInit.info;
   }
   const attempts: Record<BackendPreference, Array<() => Promise<BackendInfo | undefined>>> = {
-    auto: [tryNative, () => tryWasm(threads), tryCpu],
+    auto: [tryNative, () => tryWasm(threads, native), tryCpu],
     tensorflow: [tryNative],
-    wasm: [() => tryWasm(threads)],
+    wasm: [() => tryWasm(threads, native)],
     cpu: [tryCpu],
   };
   for (const attempt of attempts[prefer]) {

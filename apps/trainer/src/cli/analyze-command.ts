@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { LensMode } from "../analysis/types.ts";
 import { initBackend } from "../backend/index.ts";
+import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
 import { disposeWeights } from "../model/weights.ts";
 import {
   analyzeSamples,
@@ -202,7 +203,7 @@ async function prepareInput(args: AnalyzeArgs, m: ProbeModel): Promise<PreparedI
 
 /** Runs the analysis for validated args; returns the report (tests call this directly). */
 export async function runAnalyze(args: AnalyzeArgs): Promise<{ report: AnalyzeReport; model: ProbeModel }> {
-  const backend = await initBackend({ prefer: args.backend });
+  const backend = await initBackend({ prefer: args.backend, native: nativeKernelOptions(readTrainerEnv()) });
   const source = args.model;
   const model =
     source.kind === "checkpoint"

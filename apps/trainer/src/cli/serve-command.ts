@@ -1,7 +1,7 @@
 import path from "node:path";
 import { BUILTIN_TASKS, MODEL_PRESETS } from "@bupo/shared";
 import { initBackend } from "../backend/index.ts";
-import { readTrainerEnv } from "../env.ts";
+import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
 import { logitLensOfRun } from "../service/logit-lens-job.ts";
 import { startTrainerService } from "../service/trainer-service.ts";
 import { createJobRunner } from "../service/training-runner.ts";
@@ -9,7 +9,7 @@ import { createJobRunner } from "../service/training-runner.ts";
 /** `serve`: run the trainer as a service until SIGINT / SIGTERM, then shut down gracefully. */
 export async function serveCommand(): Promise<void> {
   const env = readTrainerEnv();
-  const backend = await initBackend({ prefer: env.TRAINER_BACKEND });
+  const backend = await initBackend({ prefer: env.TRAINER_BACKEND, native: nativeKernelOptions(env) });
   const runsDir = env.TRAINER_RUNS_DIR ?? path.join(env.TRAINER_DATA_DIR, "runs");
   const service = await startTrainerService(env, {
     runner: createJobRunner(runsDir),
@@ -18,6 +18,12 @@ export async function serveCommand(): Promise<void> {
       backend: backend.backend,
       threads: backend.threads,
       nativeKernels: backend.nativeKernels,
+      native: {
+        active: backend.native.active,
+        ...(backend.native.coreType === undefined ? {} : { coreType: backend.native.coreType }),
+        ...(backend.native.blasThreads === undefined ? {} : { blasThreads: backend.native.blasThreads }),
+        ...(backend.native.reason === undefined ? {} : { reason: backend.native.reason }),
+      },
     }),
     modelPresets: [...MODEL_PRESETS],
     tasks: [...BUILTIN_TASKS],

@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { EvalMetrics, RunConfig, StepMetrics } from "@bupo/shared";
-import { initBackend } from "../backend/index.ts";
+import { describeBackend, initBackend } from "../backend/index.ts";
+import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
 import type { TrainerEventMap } from "../train/events.ts";
 import { runTraining, type TrainerListeners } from "../train/trainer.ts";
 import {
@@ -184,7 +185,7 @@ export const trainCommand: CommandFn = async (argv: string[], io: CliIo) => {
     );
   }
 
-  const info = await initBackend({ prefer: backend });
+  const info = await initBackend({ prefer: backend, native: nativeKernelOptions(readTrainerEnv()) });
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, "run-config.json"), `${JSON.stringify(config, null, 2)}\n`);
   const model =
@@ -195,7 +196,7 @@ export const trainCommand: CommandFn = async (argv: string[], io: CliIo) => {
       : config.task.path;
   io.stderr(
     `train: ${config.algorithm} · model ${model} · task ${task} · ${config.warmStart.sftSteps} warm-start + ${config.rl.totalSteps} RL steps · ` +
-      `backend ${info.backend} (${info.threads} thread${info.threads === 1 ? "" : "s"}) · out ${outDir}\n`,
+      `${describeBackend(info)} · out ${outDir}\n`,
   );
 
   const controller = new AbortController();

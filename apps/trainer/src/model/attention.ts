@@ -4,6 +4,7 @@
  * K/V tensors are never repeated: q is reshaped to [B, KV, G·T, hd] so one batched matMul per group suffices.
  */
 import * as tf from "@tensorflow/tfjs";
+import { softmax } from "../tensor/fused-ops.ts";
 import type { AttentionContext } from "./attention-context.ts";
 import type { ModelConfig } from "./config.ts";
 import { linear, rmsNorm } from "./layers.ts";
@@ -62,7 +63,7 @@ export function selfAttention(
   const qg = tf.reshape(q, [B, KV, G * T, hd]); // [B, KV, G·T, hd]
   const scores = tf.mul(tf.matMul(qg, k, false, true), 1 / Math.sqrt(hd)); // [B, KV, G·T, S]
   const masked = tf.add(tf.reshape(scores, [B, H, T, S]), ctx.mask); // [B, H, T, S]
-  const probs = tf.reshape(tf.softmax(masked, -1), [B, KV, G * T, S]); // [B, KV, G·T, S]
+  const probs = tf.reshape(softmax(masked), [B, KV, G * T, S]); // [B, KV, G·T, S]
   const ctxv = tf.reshape(tf.matMul(probs, v), [B, H, T, hd]); // [B, H, T, hd]
   const merged = tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [B * T, H * hd]) as tf.Tensor2D; // [B·T, H·hd]
   return { out: linear(merged, w.oProj), kv: { k, v } }; // out [B·T, d]

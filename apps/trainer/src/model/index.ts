@@ -19,7 +19,7 @@
  * every function returning tensors hands ownership to the caller (dispose, or call inside tf.tidy).
  */
 
-export { entropyFromLogits } from "../tensor/entropy.ts";
+export { entropyFromLogits } from "../tensor/fused-ops.ts";
 export { logProbsOfTokens, nextTokenLogProbs } from "../tensor/log-probs.ts";
 export {
   countParameters,

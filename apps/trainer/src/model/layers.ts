@@ -1,12 +1,9 @@
 /** Elementary building blocks (no tidy inside: callers own the scope). */
 import * as tf from "@tensorflow/tfjs";
+import { swiGlu } from "../tensor/fused-ops.ts";
 import type { MlpWeights } from "./weights.ts";
 
-/** RMSNorm over the last axis, as transformers: `w · x / sqrt(mean(x²) + eps)`. x [..., d], w [d] → [..., d]. */
-export function rmsNorm<T extends tf.Tensor>(x: T, weight: tf.Tensor1D | tf.Variable, eps: number): T {
-  const variance = tf.mean(tf.square(x), -1, true); // [..., 1]
-  return tf.mul(weight, tf.mul(x, tf.rsqrt(tf.add(variance, eps)))) as T; // [..., d]
-}
+export { rmsNorm } from "../tensor/fused-ops.ts";
 
 /** x·Wᵀ + b with W in torch layout [out, in]. x [N, in] → [N, out]. */
 export function linear(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor2D {
@@ -18,6 +15,5 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor): tf.
 export function swiGluMlp(x: tf.Tensor2D, w: MlpWeights): tf.Tensor2D {
   const gate = linear(x, w.gateProj); // [N, I]
   const up = linear(x, w.upProj); // [N, I]
-  const act = tf.mul(gate, tf.sigmoid(gate)); // [N, I]  silu
-  return linear(tf.mul(act, up) as tf.Tensor2D, w.downProj); // [N, d]
+  return linear(swiGlu(gate, up), w.downProj); // [N, d]  silu(gate) · up, then down
 }

@@ -26,7 +26,7 @@ export interface TrainerService {
 export interface TrainerServiceDeps {
   runner: JobRunner;
   /** Backend facts for the capability call (filled once the backend is initialised). */
-  describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels">;
+  describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels" | "native">;
   modelPresets: string[];
   logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
   tasks: string[];
@@ -101,6 +101,15 @@ export async function startTrainerService(
   const url = `http://${env.TRAINER_HOST}:${port}`;
   trainerId ||= url;
   logger.info({ url, trainerId, slots: env.TRAINER_SLOTS, buffered: outbox.size }, "trainer listening");
+  const backend = deps.describeBackend();
+  if (backend.backend === "wasm" && backend.native?.active === false) {
+    logger.warn({ reason: backend.native.reason }, "running without native kernels (plain wasm; see README)");
+  } else if (backend.native?.active) {
+    logger.info(
+      { blas: backend.native.coreType, threads: backend.native.blasThreads },
+      "native kernels active",
+    );
+  }
 
   let link: WebLink | undefined;
   if (env.WEB_URL && env.TRAINER_TOKEN) {

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend/index.ts";
-import { entropyFromLogits } from "./entropy.ts";
+import { entropyFromLogits } from "./fused-ops.ts";
 import { logProbsOfTokens, nextTokenLogProbs } from "./log-probs.ts";
 import { assertTensorDelta } from "./memory.ts";
 

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedParameter } from "../model/weights.ts";
+import { fusedAdamW, hasFusedKernel } from "../tensor/fused-ops.ts";
 
 export interface AdamWOptions {
   lr: number;
@@ -68,11 +69,28 @@ export class AdamW {
     for (const name of grads.keys()) this.slot(name);
     const { lr, weightDecay: wd, eps } = this.options;
     const [b1, b2] = this.options.betas;
+    const fused = hasFusedKernel("adamW");
     for (const [name, slot] of this.slots) {
       const g = grads.get(name);
       if (g === undefined) continue;
       slot.step += 1;
       const t = slot.step;
+      if (fused) {
+        tf.tidy(() => {
+          const [p, m, v] = fusedAdamW(slot.param, g, slot.m, slot.v, {
+            lr,
+            beta1: b1,
+            beta2: b2,
+            eps,
+            weightDecay: wd,
+            step: t,
+          }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+          slot.m.assign(m);
+          slot.v.assign(v);
+          slot.param.assign(p);
+        });
+        continue;
+      }
       const bc1 = 1 - b1 ** t;
       const bc2Sqrt = Math.sqrt(1 - b2 ** t);
       tf.tidy(() => {

@@ -5,7 +5,7 @@
  * `variableGrads` for the new ones — the same function, so the two are bit-identical at θ = θ_old.
  */
 import * as tf from "@tensorflow/tfjs";
-import { entropyFromLogits } from "../tensor/entropy.ts";
+import { entropyFromLogits } from "../tensor/fused-ops.ts";
 import { logProbsOfTokens } from "../tensor/log-probs.ts";
 import { tidyObject } from "../tensor/tidy.ts";
 import type { MicroBatch, MicroBatchTensors } from "./batching.ts";
