@@ -7,7 +7,9 @@ describe("initBackend", () => {
     const info = await initBackend();
     expect(["tensorflow", "wasm"]).toContain(info.backend);
     expect(tf.getBackend()).toBe(info.backend);
-    if (info.backend === "wasm") expect(info).toMatchObject({ nativeKernels: false, simd: true, threads: 1 });
+    if (info.backend === "wasm") {
+      expect(info).toMatchObject({ nativeKernels: info.native.active, simd: true, threads: 1 });
+    }
   });
 
   it("an explicit tensorflow preference fails clearly when the native package is absent", async () => {
@@ -25,6 +27,7 @@ describe("initBackend", () => {
       threads: 1,
       simd: false,
       nativeKernels: false,
+      native: { active: false, reason: "the cpu backend does not use them", kernels: [] },
       package: "@tensorflow/tfjs",
     });
     expect(await initBackend({ prefer: "cpu" })).toBe(cpu);

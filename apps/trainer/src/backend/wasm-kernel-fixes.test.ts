@@ -2,9 +2,12 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "./init-backend.ts";
 
+/** These tests cover the plain wasm kernels (with the two fixes): the native ones are off here. */
+const PLAIN = { enabled: false } as const;
+
 /** Runs `fn` on the given backend and reads the result back as plain numbers. */
 async function on(backend: "cpu" | "wasm", fn: () => tf.Tensor): Promise<Float32Array> {
-  await initBackend({ prefer: backend });
+  await initBackend({ prefer: backend, native: PLAIN });
   const t = tf.tidy(fn);
   const data = (await t.data()) as Float32Array;
   t.dispose();
@@ -22,12 +25,12 @@ const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "fl
 
 describe("wasm kernel fixes", () => {
   beforeAll(async () => {
-    await initBackend({ prefer: "wasm" });
+    await initBackend({ prefer: "wasm", native: PLAIN });
   });
 
   it("initBackend is idempotent and reports wasm info", async () => {
-    const a = await initBackend({ prefer: "wasm" });
-    const b = await initBackend({ prefer: "wasm" });
+    const a = await initBackend({ prefer: "wasm", native: PLAIN });
+    const b = await initBackend({ prefer: "wasm", native: PLAIN });
     expect(b).toBe(a);
     expect(a).toMatchObject({ backend: "wasm", nativeKernels: false });
     expect(a.threads).toBeGreaterThanOrEqual(1);
@@ -58,7 +61,7 @@ describe("wasm kernel fixes", () => {
         ];
         const fn = () => tf.matMul(rand(ta ? swap(c.a) : c.a, 1), rand(tb ? swap(c.b) : c.b, 2), ta, tb);
         const cpu = await on("cpu", fn);
-        await initBackend({ prefer: "wasm" });
+        await initBackend({ prefer: "wasm", native: PLAIN });
         const before = tf.memory();
         const wasm = await on("wasm", fn);
         const after = tf.memory();
