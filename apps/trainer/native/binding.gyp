@@ -14,7 +14,7 @@
       ],
       "include_dirs": ["<!@(node -p \"require('./blas-paths.cjs').includeDirs.join(' ')\")"],
       "libraries": ["<!@(node -p \"require('./blas-paths.cjs').libraries.join(' ')\")"],
-      "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags!": ["-O2"]
     }
   ]

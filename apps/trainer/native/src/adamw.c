@@ -13,8 +13,9 @@ typedef struct {
   float decay, b1, one_minus_b1, b2, one_minus_b2, bc2_sqrt, eps, step;
 } adamw_scalars;
 
-BUPO_CLONES static void adamw_update(const float *p, const float *g, const float *m, const float *v, float *po,
-                                     float *mo, float *vo, size_t n, adamw_scalars s) {
+BUPO_CLONES static void adamw_update(const float *restrict p, const float *restrict g, const float *restrict m,
+                                     const float *restrict v, float *restrict po, float *restrict mo,
+                                     float *restrict vo, size_t n, adamw_scalars s) {
   for (size_t i = 0; i < n; i++) {
     float mi = m[i] * s.b1 + g[i] * s.one_minus_b1;
     float vi = v[i] * s.b2 + (g[i] * g[i]) * s.one_minus_b2;

@@ -11,7 +11,8 @@
 #define BUPO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
 static inline float bupo_expf(float x) {
-  const float hi = 88.3762626647949f, lo = -87.3365478515625f;
+  /* hi: the largest float whose exp is finite in float32 (exp(88.72284f) overflows). */
+  const float hi = 88.72283172607421875f, lo = -87.3365478515625f;
   float xc = x > hi ? hi : x;
   xc = xc < lo ? lo : xc;
   float n = floorf(xc * 1.44269504088896341f + 0.5f);
@@ -29,8 +30,12 @@ static inline float bupo_expf(float x) {
     int32_t i;
     float f;
   } scale;
-  scale.i = ((int32_t)n + 127) << 23;
-  float y = p * scale.f;
+  /* n reaches 128 above x ≈ 88.376: 2^128 is no float, so scale by 2^127 and double (p < 1 there). */
+  int32_t k = (int32_t)n;
+  float twice = k > 127 ? 2.0f : 1.0f;
+  k = k > 127 ? 127 : k;
+  scale.i = (k + 127) << 23;
+  float y = p * scale.f * twice;
   y = x < lo ? 0.0f : y;
   y = x > hi ? INFINITY : y;
   return x != x ? x : y;

@@ -31,8 +31,8 @@ BUPO_CLONES static void rms_norm_rows(const float *x, const float *w, float *y, 
   }
 }
 
-BUPO_CLONES static void rms_norm_grad_rows(const float *dy, const float *x, const float *w, float *dx, float *dw,
-                                           size_t rows, size_t d, float eps) {
+BUPO_CLONES static void rms_norm_grad_rows(const float *restrict dy, const float *restrict x, const float *restrict w,
+                                           float *restrict dx, float *restrict dw, size_t rows, size_t d, float eps) {
   memset(dw, 0, d * sizeof(float));
   for (size_t r = 0; r < rows; r++) {
     const float *xr = x + r * d;
@@ -51,11 +51,12 @@ BUPO_CLONES static void rms_norm_grad_rows(const float *dy, const float *x, cons
   }
 }
 
-BUPO_CLONES static void swiglu(const float *a, const float *b, float *y, size_t n) {
+BUPO_CLONES static void swiglu(const float *restrict a, const float *restrict b, float *restrict y, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] = a[i] * bupo_sigmoidf(a[i]) * b[i];
 }
 
-BUPO_CLONES static void swiglu_grad(const float *dy, const float *a, const float *b, float *da, float *db, size_t n) {
+BUPO_CLONES static void swiglu_grad(const float *restrict dy, const float *restrict a, const float *restrict b,
+                                    float *restrict da, float *restrict db, size_t n) {
   for (size_t i = 0; i < n; i++) {
     float s = bupo_sigmoidf(a[i]);
     float silu = a[i] * s;

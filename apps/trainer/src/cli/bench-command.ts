@@ -1,10 +1,14 @@
 /**
- * `bench`: speed and memory of the training engine on this machine, printed as a markdown table (or JSON).
- * Presets run smallest first in one process, so "peak RSS" and "wasm heap" (process-wide maxima that never
- * shrink) belong to the preset on their row. FLOP accounting: see bench-flops.ts.
+ * `bench`: speed and memory of the training engine on this machine, in one process: the raw OpenBLAS sgemm peak
+ * through the addon, then per preset (smallest first) every stage with the native kernels and with the plain
+ * backend kernels (`uninstallNativeKernels` / re-install with the options `initBackend` used), the tfjs matMul
+ * in each mode, and the all-layer analysis at Qwen3's vocabulary against its FLOP floor. Printed as markdown
+ * (bench-format.ts) or JSON (bench-report.ts). FLOP accounting: bench-flops.ts.
  */
 import os from "node:os";
-import { initBackend } from "../backend/index.ts";
+import { describeBackend, initBackend, installNativeKernels, uninstallNativeKernels } from "../backend/index.ts";
+import type { NativeKernelsOptions } from "../backend/native/register-native-kernels.ts";
+import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
 import type { ModelPresetName } from "../model/presets.ts";
 import { trainerCharTokenizer } from "../probe/tokenizer.ts";
 import {
@@ -16,92 +20,69 @@ import {
   parseFlags,
   runCommand,
 } from "./args.ts";
+import { formatBench } from "./bench-format.ts";
 import {
   type BenchShape,
   benchMatMul,
   benchPreset,
+  type KernelMode,
   type MatMulResult,
   type PresetResult,
 } from "./bench-measure.ts";
-import { BACKENDS, FAMILIES, formatCount, PRESETS } from "./model-flags.ts";
+import { QWEN3_VOCAB_SIZE, type RealVocabResult, benchRealVocab } from "./bench-real-vocab.ts";
+import { buildReport, type Measurements } from "./bench-report.ts";
+import { benchAddon, benchSgemm } from "./bench-sgemm.ts";
+import { BACKENDS, FAMILIES, PRESETS } from "./model-flags.ts";
 
 /** Batch of the brief / compute-notes: 16 sequences of 32 prompt + 32 sampled tokens. */
 export const BENCH_SHAPE: BenchShape = { batch: 16, promptTokens: 32, responseTokens: 32 };
-const MATMUL_SIZES = [512, 1024];
+const MATMUL_SIZES = [256, 512, 1024, 1536, 2048];
+const QUICK_MATMUL_SIZES = [256, 512, 1024, 1536];
+/** Rows of the real-vocabulary analysis: the bench batch, or 2 under --quick (the FLOP floor scales with it). */
+const REAL_VOCAB_ROWS = { full: BENCH_SHAPE.batch, quick: 2 };
+const NATIVE_CHOICES = ["both", "on", "off"] as const;
 
 export const BENCH_USAGE = `usage: bupo-trainer bench [--presets tiny,medium] [--family F] [--quick] [--reps N] [--warmup N]
-                         [--backend B] [--threads N] [--json]
+                         [--backend B] [--threads N] [--native both|on|off] [--no-real-vocab]
+                         [--real-vocab-rows N] [--json]
 
-Per preset (fresh weights, built-in char vocabulary), batch ${BENCH_SHAPE.batch} × (${BENCH_SHAPE.promptTokens} prompt + ${BENCH_SHAPE.responseTokens} sampled) tokens:
-train step (src/train updateOnMiniBatch: forward + backward + clip + AdamW) and its effective GFLOP/s,
-no-grad forward, KV-cache rollout (${BENCH_SHAPE.batch}×${BENCH_SHAPE.responseTokens} sampled tokens), all-layer analysis, peak RSS / wasm heap / tf tensor
-bytes; plus raw float32 matMul ${MATMUL_SIZES.map((n) => `${n}³`).join(" and ")}. Timings: median after warm-up.
+One process, in this order:
+1. raw float32 sgemm through the native addon (OpenBLAS, 1 BLAS thread, no tfjs), n³ for n in
+   ${MATMUL_SIZES.join(", ")} (--quick: up to ${QUICK_MATMUL_SIZES.at(-1)}); the best GFLOP/s is the machine's practical peak;
+2. per preset (fresh weights, built-in char vocabulary), batch ${BENCH_SHAPE.batch} × (${BENCH_SHAPE.promptTokens} prompt + ${BENCH_SHAPE.responseTokens} sampled) tokens,
+   with the native kernels and with the plain backend kernels: train step (src/train updateOnMiniBatch: forward +
+   backward + clip + AdamW), no-grad forward, KV-cache rollout, all-layer analysis — ms, effective GFLOP/s, % of the
+   sgemm peak, native-vs-plain speedup — plus memory and a kernel profile of one train step;
+3. tfjs matMul at the same sizes in each mode;
+4. the all-layer analysis of the largest preset at Qwen3's vocabulary (V ${QWEN3_VOCAB_SIZE}), against its FLOP floor
+   (its matrix-product FLOPs at the sgemm peak).
 FLOPs (matrix products only, 2 per multiply-add), N = B·T, per layer:
-  4N·d·(H+KV)·hd  +  4B·H·T²·hd  +  6N·d·I,   plus 2N·d·V for the unembedding;  train = 3 × forward.
+  4N·d·(H+KV)·hd  +  4B·H·T²·hd  +  6N·d·I,   plus 2N·d·V per unembedded state;  train = 3 × forward.
+Timings: median after warm-up. Native kernel options come from BUPO_NATIVE_KERNELS, BUPO_BLAS_THREADS,
+BUPO_BLAS_CORETYPE and BUPO_NATIVE_ADDON, as for train and serve.
 
-  --presets LIST   comma-separated of ${PRESETS.join(", ")} (default: tiny and the largest, medium)
-  --family F       ${FAMILIES.join(", ")} (default qwen3)
-  --quick          1 warm-up + 2 runs (checks that everything works; numbers are rough)
-  --reps N         timed runs per measurement (default 5; --quick 2)
-  --warmup N       untimed runs first (default 1)
-  --backend B      ${BACKENDS.join(", ")} (default auto)
-  --threads N      requested wasm threads (default 1; Node wasm runs 1 thread unless patched, see the table)
-  --json           print JSON instead of markdown
-  -h, --help       this text`;
+  --presets LIST        comma-separated of ${PRESETS.join(", ")} (default: tiny and the largest, medium)
+  --family F            ${FAMILIES.join(", ")} (default qwen3)
+  --quick               1 warm-up + 2 runs, smaller real-vocabulary batch (checks that everything works)
+  --reps N              timed runs per measurement (default 5; --quick 2)
+  --warmup N            untimed runs first (default 1)
+  --backend B           ${BACKENDS.join(", ")} (default auto)
+  --threads N           requested wasm threads (default 1; Node wasm runs 1 thread unless patched)
+  --native M            kernel modes to measure: both (default), on (native only), off (plain only)
+  --no-real-vocab       skip the real-vocabulary analysis (the slowest part)
+  --real-vocab-rows N   sequences of ${BENCH_SHAPE.promptTokens + BENCH_SHAPE.responseTokens} tokens in it (default ${REAL_VOCAB_ROWS.full}; --quick ${REAL_VOCAB_ROWS.quick}); timed twice (--quick once)
+  --json                print JSON instead of markdown
+  -h, --help            this text`;
 
-const mb = (bytes: number | undefined) => (bytes === undefined ? "—" : (bytes / 2 ** 20).toFixed(0));
-const f = (v: number, digits = 1) => v.toFixed(digits);
-
-export interface BenchReport {
-  date: string;
-  backend: { backend: string; threads: number; simd: boolean };
-  node: string;
-  cpus: { count: number; model: string };
-  family: string;
-  vocabSize: number;
-  shape: BenchShape;
-  repeats: { warmup: number; reps: number };
-  presets: PresetResult[];
-  matMul: MatMulResult[];
-}
-
-export function formatBench(r: BenchReport): string {
-  const b = r.backend;
-  const lines = [
-    `## bupo-trainer bench (${r.date})`,
-    "",
-    `backend **${b.backend}**${b.simd ? " (SIMD)" : ""}, ${b.threads} thread${b.threads === 1 ? "" : "s"} · Node ${r.node} · ${r.cpus.count} CPU(s) ${r.cpus.model} · ` +
-      `family ${r.family}, V ${r.vocabSize} · batch ${r.shape.batch} × (${r.shape.promptTokens} + ${r.shape.responseTokens}) tokens · ` +
-      `median of ${r.repeats.reps} after ${r.repeats.warmup} warm-up`,
-    "",
-    "| preset | params | L / d / ffn | train step ms | train GFLOP | train GFLOP/s | fwd ms (GFLOP/s) | rollout ms | rollout tok/s | analysis ms | analysis tok/s | peak RSS MiB | wasm heap MiB | tf peak MiB |",
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ...r.presets.map(
-      (p) =>
-        `| ${p.preset} | ${formatCount(p.parameters)} | ${p.config.numLayers} / ${p.config.hiddenSize} / ${p.config.intermediateSize} | ` +
-        `${f(p.trainMs, 0)} | ${f(p.trainGflop, 2)} | ${f(p.trainGflops)} | ${f(p.forwardMs, 0)} (${f(p.forwardGflops)}) | ` +
-        `${f(p.rolloutMs, 0)} | ${f(p.rolloutTokensPerS, 0)} | ${f(p.analysisMs, 0)} | ${f(p.analysisTokensPerS, 0)} | ` +
-        `${mb(p.peakRssBytes)} | ${mb(p.wasmHeapBytes)} | ${mb(p.tfPeakBytes)} |`,
-    ),
-    "",
-    "| matMul (float32) | ms | GFLOP/s |",
-    "|---|---:|---:|",
-    ...r.matMul.map((m) => `| ${m.size}×${m.size}×${m.size} | ${f(m.ms, 1)} | ${f(m.gflops)} |`),
-    "",
-    `Train step = one RL update (forward + backward + grad clip + AdamW) on ${r.shape.batch} sequences; FLOPs count matrix`,
-    "products only: per layer 4N·d·(H+KV)·hd + 4B·H·T²·hd + 6N·d·I, plus 2N·d·V (N = B·T), train = 3 × forward.",
-    `Rollout = ${r.shape.batch}×${r.shape.responseTokens} tokens sampled with the KV cache after a ${r.shape.promptTokens}-token prompt; analysis = all-layer`,
-    `and module entropies of ${r.shape.batch}×${r.shape.promptTokens + r.shape.responseTokens} tokens. Peak RSS / wasm heap: process maxima (presets run smallest`,
-    "first); tf peak: bytes held by tensors during one train step (tf.profile), weights and AdamW moments included.",
-  ];
-  const leaks = r.presets.filter((p) => p.leakedTensors !== 0);
-  if (leaks.length > 0) {
-    lines.push(
-      "",
-      ...leaks.map((p) => `**warning**: ${p.preset} leaked ${p.leakedTensors} tensor(s) over the timed runs`),
-    );
+/** Registers the kernels of `mode`: the addon's (with the options initBackend used) or the backend's own. */
+function useKernels(mode: KernelMode, opts: NativeKernelsOptions): readonly string[] {
+  if (mode === "plain") {
+    uninstallNativeKernels();
+    return [];
   }
-  return `${lines.join("\n")}\n`;
+  const info = installNativeKernels(opts);
+  if (!info.active) throw new Error(`native kernels could not be re-installed: ${info.reason}`);
+  return info.kernels;
 }
 
 export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
@@ -113,6 +94,9 @@ export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
     warmup: { type: "string" },
     backend: { type: "string" },
     threads: { type: "string" },
+    native: { type: "string" },
+    "no-real-vocab": { type: "boolean" },
+    "real-vocab-rows": { type: "string" },
     json: { type: "boolean" },
   });
   if (values.help) {
@@ -123,7 +107,7 @@ export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
     "tiny",
     PRESETS[PRESETS.length - 1] as ModelPresetName,
   ]);
-  presets.sort((a, b) => PRESETS.indexOf(a) - PRESETS.indexOf(b)); // smallest first (see file comment)
+  presets.sort((a, b) => PRESETS.indexOf(a) - PRESETS.indexOf(b)); // smallest first (process-wide maxima)
   const family = enumFlag(values, "family", FAMILIES, "qwen3");
   const quick = values.quick === true;
   const repeats = {
@@ -132,32 +116,83 @@ export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
   };
   const backendPref = enumFlag(values, "backend", BACKENDS, "auto");
   const threads = intFlag(values, "threads", { min: 1, max: 64 }, 1);
+  const nativeChoice = enumFlag(values, "native", NATIVE_CHOICES, "both");
+  const realVocabRows = intFlag(
+    values,
+    "real-vocab-rows",
+    { min: 1, max: 256 },
+    quick ? REAL_VOCAB_ROWS.quick : REAL_VOCAB_ROWS.full,
+  );
 
-  const info = await initBackend({ prefer: backendPref, threads });
-  const vocabSize = trainerCharTokenizer().vocabSize;
+  const nativeOpts = nativeKernelOptions(readTrainerEnv());
+  const info = await initBackend({ prefer: backendPref, threads, native: nativeOpts });
   const log = (stage: string) => io.stderr(`bench: ${stage}\n`);
+  const modes: KernelMode[] = !info.native.active
+    ? ["plain"]
+    : nativeChoice === "both"
+      ? ["native", "plain"]
+      : [nativeChoice === "on" ? "native" : "plain"];
+  const modesNote = !info.native.active
+    ? `native kernels not measured: ${info.native.reason ?? "unknown"}`
+    : nativeChoice === "both"
+      ? undefined
+      : `--native ${nativeChoice}`;
+
+  const sizes = quick ? QUICK_MATMUL_SIZES : MATMUL_SIZES;
+  const addon = benchAddon(nativeOpts);
+  log(`sgemm ${sizes.join(", ")}`);
+  const sgemm =
+    "addon" in addon ? await benchSgemm(addon.addon, sizes, repeats) : { unavailable: addon.reason };
+
+  const vocabSize = trainerCharTokenizer().vocabSize;
   const results: PresetResult[] = [];
-  for (const preset of presets) {
-    results.push(await benchPreset(preset, family, vocabSize, BENCH_SHAPE, repeats, log));
+  const matMul: Array<{ mode: KernelMode; results: MatMulResult[] }> = [];
+  let realVocab: RealVocabResult | { skipped: string } = { skipped: "--no-real-vocab" };
+  try {
+    for (const preset of presets) {
+      for (const mode of modes) {
+        const nativeKernels = useKernels(mode, nativeOpts);
+        results.push(
+          await benchPreset(preset, family, vocabSize, BENCH_SHAPE, repeats, { mode, nativeKernels }, log),
+        );
+      }
+    }
+    for (const mode of modes) {
+      useKernels(mode, nativeOpts);
+      log(`tfjs matMul (${mode}) ${sizes.join(", ")}`);
+      const rows: MatMulResult[] = [];
+      for (const n of sizes) rows.push(await benchMatMul(n, repeats));
+      matMul.push({ mode, results: rows });
+    }
+    if (values["no-real-vocab"] !== true) {
+      useKernels(modes[0] as KernelMode, nativeOpts);
+      const tokens = BENCH_SHAPE.promptTokens + BENCH_SHAPE.responseTokens;
+      const largest = presets[presets.length - 1] as ModelPresetName;
+      realVocab = await benchRealVocab(largest, family, { batch: realVocabRows, tokens }, quick ? 1 : 2, log);
+    }
+  } finally {
+    if (info.native.active) useKernels("native", nativeOpts); // leave the process as initBackend set it up
   }
-  const matMul: MatMulResult[] = [];
-  for (const n of MATMUL_SIZES) {
-    log(`matMul ${n}³`);
-    matMul.push(await benchMatMul(n, repeats));
-  }
+
   const cpu = os.cpus();
-  const report: BenchReport = {
+  const measurements: Measurements = {
     date: new Date().toISOString(),
-    backend: { backend: info.backend, threads: info.threads, simd: info.simd },
+    backendSummary: describeBackend(info),
+    backend: { backend: info.backend, threads: info.threads, simd: info.simd, native: info.native },
     node: process.version,
     cpus: { count: cpu.length, model: cpu[0]?.model.trim() ?? "unknown" },
     family,
     vocabSize,
     shape: BENCH_SHAPE,
     repeats,
+    modes,
+    ...(modesNote ? { modesNote } : {}),
+    sgemm,
     presets: results,
     matMul,
+    realVocab,
   };
+  const report = buildReport(measurements);
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatBench(report));
   return 0;
 };

@@ -1,8 +1,8 @@
 /**
- * The measurements behind `bench`, one preset at a time: train step (src/train's `updateOnMiniBatch`: forward +
- * backward + clip + AdamW over B × (P + R) tokens), KV-cache rollout, all-layer analysis, memory; plus raw matMul.
- * Every timing is the median of `reps` runs after `warmup` runs; each run ends with a host read-back, so queued
- * backend work is included.
+ * The measurements behind `bench`, one preset in one kernel mode at a time: train step (src/train's
+ * `updateOnMiniBatch`: forward + backward + clip + AdamW over B × (P + R) tokens) and its kernel profile, no-grad
+ * forward, KV-cache rollout, all-layer analysis, memory; plus the tfjs matMul. Every timing is the median of
+ * `reps` runs after `warmup` runs; each run ends with a host read-back, so queued backend work is included.
  */
 import * as tf from "@tensorflow/tfjs";
 import { analyzeInternalPolicies } from "../analysis/internal-policy.ts";
@@ -17,7 +17,8 @@ import { DEFAULT_POLICY_LOSS_OPTIONS } from "../rl/policy-loss.ts";
 import { AdamW } from "../train/adamw.ts";
 import { buildMicroBatches } from "../train/batching.ts";
 import { computeOldLogProbs, disposePrepared, updateOnMiniBatch } from "../train/policy-update.ts";
-import { forwardFlops, matMulFlops, trainStepFlops } from "./bench-flops.ts";
+import { analysisFlops, forwardFlops, matMulFlops, rolloutFlops, trainStepFlops } from "./bench-flops.ts";
+import { profileStep, type StepProfile } from "./bench-profile.ts";
 
 export interface BenchShape {
   /** Sequences per train step / rollout / analysis batch. */
@@ -31,27 +32,32 @@ export interface Repeats {
   reps: number;
 }
 
+/** "native": the addon's kernels installed; "plain": the backend's own kernels (stock wasm, cpu, ...). */
+export type KernelMode = "native" | "plain";
+
+export const STAGES = ["train", "forward", "rollout", "analysis"] as const;
+export type Stage = (typeof STAGES)[number];
+
 export interface PresetResult {
   preset: ModelPresetName;
   family: ModelFamily;
+  mode: KernelMode;
   parameters: number;
   config: Pick<ModelConfig, "numLayers" | "hiddenSize" | "intermediateSize" | "vocabSize">;
-  trainMs: number;
-  trainGflop: number;
-  trainGflops: number;
-  /** One no-gradient forward of the same batch (the old-log-prob pass). */
-  forwardMs: number;
-  forwardGflops: number;
-  rolloutMs: number;
+  /** Matrix-product FLOPs per stage (bench-flops.ts): train step, one no-grad forward of the same batch (the
+   *  old-log-prob pass), B×R sampled tokens with the KV cache, all-layer analysis of the B×(P+R) tokens. */
+  flops: Record<Stage, number>;
+  /** Median wall time per stage (ms). */
+  ms: Record<Stage, number>;
   rolloutTokensPerS: number;
-  analysisMs: number;
   analysisTokensPerS: number;
+  /** One profiled train step: peak tensor bytes and the kernels with the most time. */
+  trainProfile: StepProfile;
   /** Process peak RSS so far (bytes). Presets run smallest first, so this is this preset's peak. */
   peakRssBytes: number;
   /** wasm linear memory (grows, never shrinks); undefined on other backends. */
   wasmHeapBytes?: number;
-  /** Peak bytes held by tf tensors during one train step (tf.profile), and tensors alive afterwards. */
-  tfPeakBytes: number;
+  /** Tensors alive after the preset's measurements (weights and optimizer state included). */
   tfNumTensors: number;
   /** Tensors leaked across all timed runs (should be 0). */
   leakedTensors: number;
@@ -93,20 +99,24 @@ export function peakRssBytes(): number {
 }
 
 /** Seeded random ids in [3, V) (skipping the char tokenizer's specials). */
-function randomRows(rows: number, length: number, V: number, seed: number): number[][] {
+export function randomRows(rows: number, length: number, V: number, seed: number): number[][] {
   const rng = createRng(seed);
   return Array.from({ length: rows }, () =>
     Array.from({ length }, () => 3 + Math.floor(rng() * Math.max(1, V - 3))),
   );
 }
 
-/** All measurements of one preset; weights and optimizer state are freed before returning. */
+/**
+ * All measurements of one preset with the kernels currently registered (`mode` labels them; `nativeKernels`
+ * names the addon's, for the profile). Weights and optimizer state are freed before returning.
+ */
 export async function benchPreset(
   preset: ModelPresetName,
   family: ModelFamily,
   vocabSize: number,
   shape: BenchShape,
   r: Repeats,
+  mode: { mode: KernelMode; nativeKernels: readonly string[] },
   log: (stage: string) => void,
 ): Promise<PresetResult> {
   const tensorsBefore = tf.memory().numTensors;
@@ -143,16 +153,17 @@ export async function benchPreset(
     const trainStep = async () => {
       await updateOnMiniBatch(ctx, mini, 0, head);
     };
+    const tag = `${preset} (${mode.mode})`;
     let trainMs: number;
-    let tfPeakBytes: number;
+    let trainProfile: StepProfile;
     let forwardMs: number;
     let leaked = 0;
     let steady = tf.memory().numTensors;
     try {
-      log(`${preset}: train step ×${r.warmup + r.reps}`);
+      log(`${tag}: train step ×${r.warmup + r.reps} + 1 profiled`);
       trainMs = await timeMedian(r, trainStep);
-      tfPeakBytes = (await tf.profile(trainStep)).peakBytes;
-      log(`${preset}: forward ×${r.warmup + r.reps}`);
+      trainProfile = await profileStep(trainStep, mode.nativeKernels);
+      log(`${tag}: forward ×${r.warmup + r.reps}`);
       const ids = mini.micro[0]?.t.ids as tf.Tensor2D;
       forwardMs = await timeMedian(r, async () => {
         const z = tf.tidy(() => tf.sum(forward(weights, config, ids).logits));
@@ -165,22 +176,22 @@ export async function benchPreset(
     }
     steady = tf.memory().numTensors;
 
-    log(`${preset}: rollout ×${r.warmup + r.reps}`);
+    log(`${tag}: rollout ×${r.warmup + r.reps}`);
     const rolloutMs = await timeMedian(r, async () => {
       await generate(weights, config, prompts, { maxNewTokens: R, seed: 3, eosId: null });
     });
 
-    log(`${preset}: analysis ×${r.warmup + r.reps}`);
+    log(`${tag}: analysis ×${r.warmup + r.reps}`);
     const sequences = prompts.map((p, i) => [...p, ...(responses[i] as number[])]);
     const analysisMs = await timeMedian(r, async () => {
       await analyzeInternalPolicies(weights, config, sequences);
     });
 
     leaked += tf.memory().numTensors - steady;
-    const trainFlops = trainStepFlops(config, B, T);
     return {
       preset,
       family,
+      mode: mode.mode,
       parameters: countParameters(config),
       config: {
         numLayers: config.numLayers,
@@ -188,18 +199,18 @@ export async function benchPreset(
         intermediateSize: config.intermediateSize,
         vocabSize,
       },
-      trainMs,
-      trainGflop: trainFlops / 1e9,
-      trainGflops: trainFlops / 1e6 / trainMs,
-      forwardMs,
-      forwardGflops: forwardFlops(config, B, T) / 1e6 / forwardMs,
-      rolloutMs,
+      flops: {
+        train: trainStepFlops(config, B, T),
+        forward: forwardFlops(config, B, T),
+        rollout: rolloutFlops(config, B, P, R),
+        analysis: analysisFlops(config, B, T),
+      },
+      ms: { train: trainMs, forward: forwardMs, rollout: rolloutMs, analysis: analysisMs },
       rolloutTokensPerS: (B * R) / (rolloutMs / 1000),
-      analysisMs,
       analysisTokensPerS: (B * T) / (analysisMs / 1000),
+      trainProfile,
       peakRssBytes: peakRssBytes(),
       wasmHeapBytes: wasmHeapBytes(),
-      tfPeakBytes,
       tfNumTensors: tf.memory().numTensors,
       leakedTensors: leaked,
     };
@@ -207,7 +218,7 @@ export async function benchPreset(
     optimizer.dispose();
     disposeWeights(weights);
     const left = tf.memory().numTensors - tensorsBefore;
-    if (left !== 0) log(`${preset}: warning: ${left} tensor(s) left behind`);
+    if (left !== 0) log(`${preset} (${mode.mode}): warning: ${left} tensor(s) left behind`);
   }
 }
 
