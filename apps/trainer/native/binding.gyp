@@ -10,7 +10,8 @@
         "src/reduce.c",
         "src/norm.c",
         "src/softmax.c",
-        "src/adamw.c"
+        "src/adamw.c",
+        "src/rope.c"
       ],
       "include_dirs": ["<!@(node -p \"require('./blas-paths.cjs').includeDirs.join(' ')\")"],
       "libraries": ["<!@(node -p \"require('./blas-paths.cjs').libraries.join(' ')\")"],

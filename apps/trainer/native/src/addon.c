@@ -59,6 +59,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"softmaxGrad", bupo_softmax_grad},
       {"entropyRows", bupo_entropy_rows},
       {"adamw", bupo_adamw},
+      {"rope", bupo_rope},
   };
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
     napi_value fn;

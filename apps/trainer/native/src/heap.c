@@ -56,7 +56,8 @@ bool arg_bool(napi_env env, napi_value v, const char *name, bool *out) {
 
 float *heap_floats(napi_env env, const heap_view *heap, uint32_t offset, size_t count, const char *name) {
   size_t end = (size_t)offset + count * sizeof(float);
-  if ((offset & 3u) != 0 || end > heap->length || end < (size_t)offset) {
+  /* count > SIZE_MAX / 4: the byte size wraps (e.g. rows · n = 2^62) and a tiny `end` would pass. */
+  if ((offset & 3u) != 0 || count > SIZE_MAX / sizeof(float) || end > heap->length || end < (size_t)offset) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s: %zu floats at byte %u exceed the heap (%zu bytes) or are misaligned", name, count,
              offset, heap->length);

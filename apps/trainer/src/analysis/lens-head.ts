@@ -7,33 +7,41 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.ts";
 import { rmsNorm } from "../model/layers.ts";
 import type { ModelWeights } from "../model/weights.ts";
-import { entropyFromLogits } from "../tensor/fused-ops.ts";
+import { entropyFromLogits, hasFusedKernel } from "../tensor/fused-ops.ts";
 
 /** Default cap on logits alive per chunk (4 Mi floats = 16 MiB per intermediate). */
 export const DEFAULT_MAX_CHUNK_ELEMENTS = 1 << 22;
+/** With the fused entropy kernel a chunk's logits are its only intermediate, so chunks can be 8× larger: about
+ *  220 rows at V = 151,936, where sgemm runs near peak (27 rows ran at half of it). */
+const FUSED_ENTROPY_CHUNK_ELEMENTS = 1 << 25;
 
-/** W_Uᵀ transposed once per analysis call (owned; call `dispose`). */
+/** W_U transposed once per analysis call (owned; call `dispose`). */
 export interface LensHead {
   wuT: tf.Tensor2D; // [d, V]
   norm: tf.Tensor1D | tf.Variable; // [d] final RMSNorm weight
   eps: number;
   vocabSize: number;
+  /** Rows per chunk for top-k (softmax, top-k and entropy intermediates). */
   rowsPerChunk: number;
+  /** Rows per chunk for entropies alone. */
+  entropyRowsPerChunk: number;
   dispose(): void;
 }
 
-export function createLensHead(
-  w: ModelWeights,
-  c: ModelConfig,
-  maxChunkElements = DEFAULT_MAX_CHUNK_ELEMENTS,
-): LensHead {
+/** @param maxChunkElements logits alive per chunk; default 4 Mi (32 Mi for entropies with the fused kernel) */
+export function createLensHead(w: ModelWeights, c: ModelConfig, maxChunkElements?: number): LensHead {
   const wuT = tf.transpose(w.lmHead) as tf.Tensor2D; // [d, V]
+  const rows = (elements: number) => Math.max(1, Math.floor(elements / c.vocabSize));
+  const entropyElements = hasFusedKernel("entropy")
+    ? FUSED_ENTROPY_CHUNK_ELEMENTS
+    : DEFAULT_MAX_CHUNK_ELEMENTS;
   return {
     wuT,
     norm: w.norm,
     eps: c.rmsNormEps,
     vocabSize: c.vocabSize,
-    rowsPerChunk: Math.max(1, Math.floor(maxChunkElements / c.vocabSize)),
+    rowsPerChunk: rows(maxChunkElements ?? DEFAULT_MAX_CHUNK_ELEMENTS),
+    entropyRowsPerChunk: rows(maxChunkElements ?? entropyElements),
     dispose: () => wuT.dispose(),
   };
 }
@@ -56,8 +64,8 @@ export async function entropyOfRows(
 ): Promise<Float32Array> {
   const N = x.shape[0];
   const out = new Float32Array(N);
-  for (let r0 = 0; r0 < N; r0 += head.rowsPerChunk) {
-    const n = Math.min(head.rowsPerChunk, N - r0);
+  for (let r0 = 0; r0 < N; r0 += head.entropyRowsPerChunk) {
+    const n = Math.min(head.entropyRowsPerChunk, N - r0);
     const h = tf.tidy(() => entropyFromLogits(chunkLogits(head, x, r0, n, applyNorm))); // [n]
     out.set((await h.data()) as Float32Array, r0);
     h.dispose();

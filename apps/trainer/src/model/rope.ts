@@ -4,7 +4,6 @@
  * (`inv_freq = 1 / θ^(2i/hd)`, `angle = inv_freq · pos`), then uploaded once per forward.
  * Because transformers uses `emb = cat(freqs, freqs)`, both halves of cos/sin are equal and we keep half tables.
  */
-import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config.ts";
 
 const f32 = Math.fround;
@@ -52,17 +51,4 @@ export function ropeTables(
   return { cos, sin };
 }
 
-/**
- * Applies RoPE: x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂, x₁].
- * @param x   [B, N, T, hd] (N heads)
- * @param cos [B|1, 1, T, hd/2]
- * @param sin [B|1, 1, T, hd/2]
- */
-export function applyRope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [x1, x2] = tf.split(x, 2, 3) as [tf.Tensor4D, tf.Tensor4D]; // each [B, N, T, hd/2]
-    const out1 = tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)); // [B, N, T, hd/2]
-    const out2 = tf.add(tf.mul(x2, cos), tf.mul(x1, sin)); // [B, N, T, hd/2]
-    return tf.concat([out1, out2], 3) as tf.Tensor4D; // [B, N, T, hd]
-  });
-}
+export { applyRope } from "../tensor/fused-ops.ts";

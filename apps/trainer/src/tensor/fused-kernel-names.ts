@@ -9,6 +9,8 @@ export const FUSED_KERNELS = {
   swiGluGrad: "BupoSwiGluGrad",
   softmax: "BupoSoftmax",
   softmaxGrad: "BupoSoftmaxGrad",
+  rope: "BupoRope",
+  ropeGrad: "BupoRopeGrad",
   entropy: "BupoEntropy",
   adamW: "BupoAdamW",
 } as const;

@@ -32,6 +32,23 @@ export function swiGlu<T extends tf.Tensor>(gate: T, up: T): T {
   return tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as T; // [..., I]
 }
 
+/**
+ * Rotary position embedding, rotate-half convention: x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂, x₁]
+ * and half tables (both halves of transformers' cos/sin are equal).
+ * @param x   [B, N, T, hd] (N heads)
+ * @param cos [B|1, 1, T, hd/2]
+ * @param sin [B|1, 1, T, hd/2]
+ */
+export function applyRope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
+  if (hasFusedKernel("rope")) return run("rope", { x, cos, sin }) as tf.Tensor4D;
+  return tf.tidy(() => {
+    const [x1, x2] = tf.split(x, 2, 3) as [tf.Tensor4D, tf.Tensor4D]; // each [B, N, T, hd/2]
+    const out1 = tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)); // [B, N, T, hd/2]
+    const out2 = tf.add(tf.mul(x2, cos), tf.mul(x1, sin)); // [B, N, T, hd/2]
+    return tf.concat([out1, out2], 3) as tf.Tensor4D; // [B, N, T, hd]
+  });
+}
+
 /** Softmax over the last axis. x [..., n] → [..., n]. */
 export function softmax<T extends tf.Tensor>(x: T): T {
   if (hasFusedKernel("softmax")) return run("softmax", { x }) as T;
@@ -114,6 +131,19 @@ function registerFusedGradients(): void {
     gradFunc: (dy, saved) => {
       const [y] = saved as [tf.Tensor];
       return { x: () => run("softmaxGrad", { y, dy: dy as tf.Tensor }) as tf.Tensor };
+    },
+  });
+  tf.registerGradient({
+    kernelName: FUSED_KERNELS.rope,
+    inputsToSave: ["cos", "sin"],
+    gradFunc: (dy, saved) => {
+      const [cos, sin] = saved as [tf.Tensor, tf.Tensor];
+      // The transpose of a rotation is the rotation by −angle; the tables are constants.
+      return {
+        x: () => run("ropeGrad", { x: dy as tf.Tensor, cos, sin }) as tf.Tensor,
+        cos: () => tf.zerosLike(cos),
+        sin: () => tf.zerosLike(sin),
+      };
     },
   });
   tf.registerGradient({

@@ -54,6 +54,20 @@ export interface NativeAddon {
   swigluGrad(heap: Uint8Array, dy: number, a: number, b: number, da: number, db: number, n: number): void;
   softmax(heap: Uint8Array, x: number, y: number, rows: number, n: number): void;
   softmaxGrad(heap: Uint8Array, y: number, dy: number, dx: number, rows: number, n: number): void;
+  /** Rotate-half RoPE with half tables; sign −1 is the gradient. */
+  rope(
+    heap: Uint8Array,
+    x: number,
+    cos: number,
+    sin: number,
+    y: number,
+    B: number,
+    N: number,
+    T: number,
+    hd: number,
+    tablePerBatch: boolean,
+    sign: number,
+  ): void;
   entropyRows(heap: Uint8Array, z: number, out: number, rows: number, n: number): void;
   adamw(
     heap: Uint8Array,

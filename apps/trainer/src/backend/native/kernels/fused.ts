@@ -18,6 +18,31 @@ function float32Only(name: string, ...ts: tf.TensorInfo[]): void {
 
 type Run = (addon: NativeAddon, backend: BackendWasm, args: KernelParams) => tf.TensorInfo | tf.TensorInfo[];
 
+/** RoPE (sign 1) or its gradient (sign −1): x [B, N, T, hd], cos/sin [B or 1, 1, T, hd/2]. */
+function runRope(
+  addon: NativeAddon,
+  backend: BackendWasm,
+  { inputs }: KernelParams,
+  sign: 1 | -1,
+): tf.TensorInfo {
+  const x = inputs.x as tf.TensorInfo;
+  const cos = inputs.cos as tf.TensorInfo;
+  const sin = inputs.sin as tf.TensorInfo;
+  float32Only("rope", x, cos, sin);
+  const [B, N, T, hd] = x.shape as [number, number, number, number];
+  const perBatch = cos.shape[0] !== 1;
+  const table = [perBatch ? B : 1, 1, T, hd / 2];
+  if (x.shape.length !== 4 || [cos, sin].some((t) => t.shape.join() !== table.join())) {
+    throw new Error(
+      `rope: x [B, N, T, hd] with cos/sin [${table}] expected, got x [${x.shape}], cos [${cos.shape}]`,
+    );
+  }
+  const y = backend.makeOutput(x.shape, "float32");
+  const o = (t: tf.TensorInfo) => offsetOf(backend, t);
+  addon.rope(heapOf(backend), o(x), o(cos), o(sin), o(y), B, N, T, hd, perBatch, sign);
+  return y;
+}
+
 const runners: Record<keyof typeof FUSED_KERNELS, Run> = {
   rmsNorm(addon, backend, { inputs, attrs }) {
     const x = inputs.x as tf.TensorInfo;
@@ -90,6 +115,8 @@ const runners: Record<keyof typeof FUSED_KERNELS, Run> = {
     if (n > 0) addon.softmaxGrad(heapOf(backend), o(y), o(dy), o(dx), sizeOf(y.shape) / n, n);
     return dx;
   },
+  rope: (addon, backend, args) => runRope(addon, backend, args, 1),
+  ropeGrad: (addon, backend, args) => runRope(addon, backend, args, -1),
   entropy(addon, backend, { inputs }) {
     const logits = inputs.logits as tf.TensorInfo;
     float32Only("entropy", logits);
