@@ -50,7 +50,7 @@ static inline float bupo_tanhf(float x) {
                  3.33332819422e-1f) *
                     z * x +
                 x;
-  float e = bupo_expf(2.0f * (ax > 9.0f ? 9.0f : ax));
+  float e = bupo_expf(2.0f * (ax > 10.0f ? 10.0f : ax));
   float large = 1.0f - 2.0f / (e + 1.0f);
   large = x < 0.0f ? -large : large;
   return ax < 0.625f ? small : large;

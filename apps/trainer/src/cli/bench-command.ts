@@ -6,7 +6,12 @@
  * (bench-format.ts) or JSON (bench-report.ts). FLOP accounting: bench-flops.ts.
  */
 import os from "node:os";
-import { describeBackend, initBackend, installNativeKernels, uninstallNativeKernels } from "../backend/index.ts";
+import {
+  describeBackend,
+  initBackend,
+  installNativeKernels,
+  uninstallNativeKernels,
+} from "../backend/index.ts";
 import type { NativeKernelsOptions } from "../backend/native/register-native-kernels.ts";
 import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
 import type { ModelPresetName } from "../model/presets.ts";
@@ -29,7 +34,7 @@ import {
   type MatMulResult,
   type PresetResult,
 } from "./bench-measure.ts";
-import { QWEN3_VOCAB_SIZE, type RealVocabResult, benchRealVocab } from "./bench-real-vocab.ts";
+import { benchRealVocab, QWEN3_VOCAB_SIZE, type RealVocabResult } from "./bench-real-vocab.ts";
 import { buildReport, type Measurements } from "./bench-report.ts";
 import { benchAddon, benchSgemm } from "./bench-sgemm.ts";
 import { BACKENDS, FAMILIES, PRESETS } from "./model-flags.ts";
@@ -147,7 +152,7 @@ export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
   const vocabSize = trainerCharTokenizer().vocabSize;
   const results: PresetResult[] = [];
   const matMul: Array<{ mode: KernelMode; results: MatMulResult[] }> = [];
-  let realVocab: RealVocabResult | { skipped: string } = { skipped: "--no-real-vocab" };
+  let realVocab: RealVocabResult | { skipped: string };
   try {
     for (const preset of presets) {
       for (const mode of modes) {
@@ -157,14 +162,17 @@ export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
         );
       }
     }
+    const tfjsSizes = info.backend === "cpu" ? sizes.filter((n) => n <= 512) : sizes; // cpu: < 1 GFLOP/s
     for (const mode of modes) {
       useKernels(mode, nativeOpts);
-      log(`tfjs matMul (${mode}) ${sizes.join(", ")}`);
+      log(`tfjs matMul (${mode}) ${tfjsSizes.join(", ")}`);
       const rows: MatMulResult[] = [];
-      for (const n of sizes) rows.push(await benchMatMul(n, repeats));
+      for (const n of tfjsSizes) rows.push(await benchMatMul(n, repeats));
       matMul.push({ mode, results: rows });
     }
-    if (values["no-real-vocab"] !== true) {
+    if (values["no-real-vocab"] === true) realVocab = { skipped: "--no-real-vocab" };
+    else if (info.backend === "cpu") realVocab = { skipped: "the cpu backend would take many minutes" };
+    else {
       useKernels(modes[0] as KernelMode, nativeOpts);
       const tokens = BENCH_SHAPE.promptTokens + BENCH_SHAPE.responseTokens;
       const largest = presets[presets.length - 1] as ModelPresetName;

@@ -28,8 +28,9 @@ function header(r: BenchReport): string[] {
 }
 
 function peakSection(r: BenchReport): string[] {
-  const sizes = [...new Set(r.matMul.flatMap((m) => m.results.map((x) => x.size)))];
   const sg = "sizes" in r.sgemm ? r.sgemm : undefined;
+  const all = [...(sg?.sizes ?? []), ...r.matMul.flatMap((m) => m.results)].map((x) => x.size);
+  const sizes = [...new Set(all)].sort((a, b) => a - b);
   const peakLine = sg
     ? `sgemm peak **${f(sg.peakGflops)} GFLOP/s** (1 BLAS thread, OpenBLAS ${sg.coreType}, n = ${sg.peakSize}): ` +
       'the reference of every "% peak" below.'
@@ -37,7 +38,12 @@ function peakSection(r: BenchReport): string[] {
   return [
     "### float32 matrix products: raw OpenBLAS sgemm through the addon, tfjs matMul per kernel mode",
     "",
-    row(["n × n × n", "sgemm ms", "sgemm GFLOP/s", ...r.matMul.map((m) => `tfjs ${modeLabel(r, m.mode)} GFLOP/s`)]),
+    row([
+      "n × n × n",
+      "sgemm ms",
+      "sgemm GFLOP/s",
+      ...r.matMul.map((m) => `tfjs ${modeLabel(r, m.mode)} GFLOP/s`),
+    ]),
     row(["---", "---:", "---:", ...r.matMul.map(() => "---:")]),
     ...sizes.map((n) => {
       const s = sg?.sizes.find((x) => x.size === n);
@@ -51,7 +57,8 @@ function peakSection(r: BenchReport): string[] {
 
 function stageSection(r: BenchReport): string[] {
   const both = r.modes.length === 2;
-  const cols = r.modes.flatMap((m) => [`${modeLabel(r, m)} ms`, "GFLOP/s", "% peak"]);
+  const hasPeak = peakOf(r) !== undefined;
+  const cols = r.modes.flatMap((m) => [`${modeLabel(r, m)} ms`, "GFLOP/s", ...(hasPeak ? ["% peak"] : [])]);
   return [
     "### speed per preset",
     "",
@@ -64,7 +71,7 @@ function stageSection(r: BenchReport): string[] {
         f(s.gflop, 2),
         ...r.modes.flatMap((m) => {
           const v = s.byMode[m];
-          return [f(v?.ms, 0), f(v?.gflops), pct(v?.peakShare)];
+          return [f(v?.ms, 0), f(v?.gflops), ...(hasPeak ? [pct(v?.peakShare)] : [])];
         }),
         ...(both ? [s.speedup === undefined ? "—" : `${f(s.speedup)}×`] : []),
       ]),
@@ -75,7 +82,9 @@ function stageSection(r: BenchReport): string[] {
 function detailSection(r: BenchReport): string[] {
   const names = [...new Set(r.presets.map((p) => p.preset))];
   const byMode = (name: string, pick: (p: PresetResult) => string) =>
-    r.modes.map((m) => r.presets.find((p) => p.preset === name && p.mode === m)).map((p) => (p ? pick(p) : "—"));
+    r.modes
+      .map((m) => r.presets.find((p) => p.preset === name && p.mode === m))
+      .map((p) => (p ? pick(p) : "—"));
   const modes = r.modes.map((m) => modeLabel(r, m)).join(" / ");
   return [
     row([
@@ -160,7 +169,9 @@ function targetSection(r: BenchReport): string[] {
   return [
     "### targets",
     "",
-    ...r.targets.map((t) => `- ${t.what}: ${f(t.value, 2)} (goal ${t.goal}) — ${t.met ? "met" : "**missed**"}`),
+    ...r.targets.map(
+      (t) => `- ${t.what}: ${f(t.value, 2)} (goal ${t.goal}) — ${t.met ? "met" : "**missed**"}`,
+    ),
   ];
 }
 
@@ -185,7 +196,10 @@ export function formatBench(r: BenchReport): string {
   const lines = sections.flatMap((x, i) => (i === 0 ? x : ["", ...x]));
   const leaks = r.presets.filter((p) => p.leakedTensors !== 0);
   for (const p of leaks) {
-    lines.push("", `**warning**: ${p.preset} (${p.mode}) leaked ${p.leakedTensors} tensor(s) over the timed runs`);
+    lines.push(
+      "",
+      `**warning**: ${p.preset} (${p.mode}) leaked ${p.leakedTensors} tensor(s) over the timed runs`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

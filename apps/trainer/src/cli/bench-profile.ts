@@ -31,8 +31,10 @@ export interface StepProfile {
   rest: { kernels: number; calls: number; ms: number };
 }
 
+type KernelTime = Awaited<ReturnType<typeof tf.profile>>["kernels"][number]["kernelTimeMs"];
+
 /** Kernel time (ms) as tf.profile leaves it: a number, or an error object where the backend cannot time. */
-function kernelMs(t: tf.ProfileInfo["kernels"][number]["kernelTimeMs"]): number {
+function kernelMs(t: KernelTime): number {
   if (typeof t !== "number") throw new Error(`bench: kernel time unavailable (${JSON.stringify(t)})`);
   return t;
 }

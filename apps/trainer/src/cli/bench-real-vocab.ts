@@ -47,7 +47,9 @@ export async function benchRealVocab(
   const tensorsBefore = tf.memory().numTensors;
   try {
     const rows = randomRows(shape.batch, shape.tokens, vocabSize, 21);
-    log(`${preset} V ${vocabSize}: warm-up (1 row) + analysis of ${shape.batch}×${shape.tokens} tokens ×${runs}`);
+    log(
+      `${preset} V ${vocabSize}: warm-up (1 row) + analysis of ${shape.batch}×${shape.tokens} tokens ×${runs}`,
+    );
     await analyzeInternalPolicies(weights, config, rows.slice(0, 1));
     const ms = await timeMedian({ warmup: 0, reps: runs }, async () => {
       await analyzeInternalPolicies(weights, config, rows);

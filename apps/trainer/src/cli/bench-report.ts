@@ -103,17 +103,32 @@ function targetChecks(
   const share = train?.byMode.native?.peakShare;
   if (share !== undefined) {
     const goal = TARGETS.trainPeakShare;
-    checks.push({ what: `${largest} native train step / sgemm peak`, value: share, goal: `≥ ${goal}`, met: share >= goal });
+    checks.push({
+      what: `${largest} native train step / sgemm peak`,
+      value: share,
+      goal: `≥ ${goal}`,
+      met: share >= goal,
+    });
   }
   if (train?.speedup !== undefined) {
     const goal = TARGETS.trainSpeedup;
     const v = train.speedup;
-    checks.push({ what: `${largest} train step, native vs plain speedup`, value: v, goal: `≥ ${goal}`, met: v >= goal });
+    checks.push({
+      what: `${largest} train step, native vs plain speedup`,
+      value: v,
+      goal: `≥ ${goal}`,
+      met: v >= goal,
+    });
   }
   if (realVocab !== undefined) {
     const goal = TARGETS.realVocabFloorRatio;
     const v = realVocab.ratio;
-    checks.push({ what: "real-vocabulary analysis / FLOP floor", value: v, goal: `≤ ${goal}`, met: v <= goal });
+    checks.push({
+      what: "real-vocabulary analysis / FLOP floor",
+      value: v,
+      goal: `≤ ${goal}`,
+      met: v <= goal,
+    });
   }
   return checks;
 }

@@ -35,7 +35,11 @@ export function benchAddon(opts: NativeKernelsOptions): { addon: NativeAddon } |
 }
 
 /** C = A · B for each size (row-major, no transposes), 1 BLAS thread; the addon's thread count is restored. */
-export async function benchSgemm(addon: NativeAddon, sizes: readonly number[], r: Repeats): Promise<SgemmPeak> {
+export async function benchSgemm(
+  addon: NativeAddon,
+  sizes: readonly number[],
+  r: Repeats,
+): Promise<SgemmPeak> {
   const before = addon.blasInfo();
   const largest = Math.max(...sizes);
   const heap = new Uint8Array(3 * largest * largest * 4); // A, B, C of the largest size

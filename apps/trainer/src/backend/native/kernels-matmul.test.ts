@@ -39,7 +39,8 @@ const swapLast = (s: readonly number[]): number[] => [
  *  batch broadcasts such as [4,1,..]×[1,3,..]. */
 function referenceMatMul(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): tf.Tensor {
   const batch = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const full = (t: tf.Tensor) => (batch.length === 0 ? t : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]));
+  const full = (t: tf.Tensor) =>
+    batch.length === 0 ? t : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]);
   return tf.matMul(full(a), full(b), ta, tb);
 }
 
@@ -125,7 +126,10 @@ describe.skipIf(!nativeAvailable)(`native BatchMatMul vs cpu${skipNote}`, () => 
         const seed = 1000 * i + 10 * j;
         await expectForward(c, ta, tb, seed);
         const grads: TensorFn = (_side, a, b, dy) =>
-          tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, ta, tb))([a as tf.Tensor, b as tf.Tensor], dy);
+          tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, ta, tb))(
+            [a as tf.Tensor, b as tf.Tensor],
+            dy,
+          );
         const { result, calls } = await countAddonCalls(["sgemm"], () =>
           compareBackends("matMul grad", inputsOf(c, ta, tb, seed), grads),
         );
@@ -161,7 +165,9 @@ describe.skipIf(!nativeAvailable)(`native BatchMatMul vs cpu${skipNote}`, () => 
     const { result, calls } = await countAddonCalls(["sgemm"], () => {
       const zeros = tf.tidy(() => Array.from(tf.matMul(tf.ones([2, 3, 0]), tf.ones([2, 0, 4])).dataSync()));
       const ints = () =>
-        tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32"), tf.eye(2, 2, undefined, "int32")));
+        tf.tidy(() =>
+          tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32"), tf.eye(2, 2, undefined, "int32")),
+        );
       expect(ints).toThrow(/non-float32 tensors not yet supported/); // the stock wasm kernel's message
       return zeros;
     });

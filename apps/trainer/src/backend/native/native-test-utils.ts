@@ -150,7 +150,8 @@ export async function compareBackends(
   if (got.length !== expected.length) throw new Error(`${got.length} outputs, expected ${expected.length}`);
   const errors = expected.map((r, i) => {
     const g = got[i] as HostTensor;
-    if (g.shape.join() !== r.shape.join()) throw new Error(`output ${i}: shape [${g.shape}], expected [${r.shape}]`);
+    if (g.shape.join() !== r.shape.join())
+      throw new Error(`output ${i}: shape [${g.shape}], expected [${r.shape}]`);
     return relErr(r.values, g.values);
   });
   for (const e of errors) recordError(family, e);
@@ -175,6 +176,7 @@ type AddonFn = Exclude<keyof NativeAddon, "blasInfo" | "setThreads">;
 export async function countAddonCalls<T>(
   names: readonly AddonFn[],
   fn: () => T | Promise<T>,
+  onCall?: (name: AddonFn, args: unknown[]) => void,
 ): Promise<{ result: T; calls: Record<string, number> }> {
   const a = addon() as unknown as Record<string, (...args: unknown[]) => unknown>;
   const calls: Record<string, number> = {};
@@ -185,6 +187,7 @@ export async function countAddonCalls<T>(
     calls[name] = 0;
     a[name] = (...args: unknown[]) => {
       calls[name] = (calls[name] ?? 0) + 1;
+      onCall?.(name, args);
       return original.apply(a, args);
     };
   }
