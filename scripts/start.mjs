@@ -22,12 +22,20 @@ function must(title, cmd, args) {
 // everything still works on plain wasm kernels, only slower.
 const addon = path.join(root, "apps/trainer/native/build/Release/bupo_native.node");
 const hasOpenBlas = () => spawnSync("dpkg", ["-s", "libopenblas-dev", "libopenblas0-pthread"]).status === 0;
-if (!fs.existsSync(addon) && !hasOpenBlas() && process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get")) {
+if (
+  !fs.existsSync(addon) &&
+  !hasOpenBlas() &&
+  process.getuid?.() === 0 &&
+  fs.existsSync("/usr/bin/apt-get")
+) {
   console.log("▶ apt-get install libopenblas-dev libopenblas0-pthread (native trainer kernels)");
-  spawnSync("apt-get", ["install", "-y", "-qq", "libopenblas-dev", "libopenblas0-pthread"], { stdio: "inherit" });
+  spawnSync("apt-get", ["install", "-y", "-qq", "libopenblas-dev", "libopenblas0-pthread"], {
+    stdio: "inherit",
+  });
 }
 if (!fs.existsSync(path.join(root, "node_modules", ".package-lock.json"))) must("npm ci", "npm", ["ci"]);
-else if (!fs.existsSync(addon) && hasOpenBlas()) must("build native kernels", "node", ["apps/trainer/native/build.cjs"]);
+else if (!fs.existsSync(addon) && hasOpenBlas())
+  must("build native kernels", "node", ["apps/trainer/native/build.cjs"]);
 must("build", "npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
 
 env.DATABASE_URL ??= `pglite:${path.join(root, "data", "db")}`; // embedded default, kept across restarts
