@@ -78,15 +78,25 @@ export interface AdamWUpdate {
   step: number;
 }
 
-/** One fused AdamW update → [param', m', v'] (new tensors; caller assigns). Only when `hasFusedKernel("adamW")`. */
-export function fusedAdamW(
+/** One AdamW update as src/train/adamw.ts documents it (torch order) → [param′, m′, v′]; the caller assigns them. */
+export function adamWUpdate(
   param: tf.Tensor,
   grad: tf.Tensor,
   m: tf.Tensor,
   v: tf.Tensor,
   u: AdamWUpdate,
-): tf.Tensor[] {
-  return run("adamW", { param, grad, m, v }, { ...u }) as tf.Tensor[];
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  if (hasFusedKernel("adamW")) {
+    return run("adamW", { param, grad, m, v }, { ...u }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  }
+  const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, step: t } = u;
+  const bc1 = 1 - b1 ** t;
+  const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+  const decayed = wd > 0 ? tf.mul(param, 1 - lr * wd) : param;
+  const m2 = tf.add(tf.mul(m, b1), tf.mul(grad, 1 - b1));
+  const v2 = tf.add(tf.mul(v, b2), tf.mul(tf.square(grad), 1 - b2));
+  const denom = tf.add(tf.div(tf.sqrt(v2), bc2Sqrt), eps);
+  return [tf.sub(decayed, tf.mul(tf.div(m2, denom), lr / bc1)), m2, v2];
 }
 
 /** Runs a kernel that returns every input gradient at once, eagerly (see registerFusedGradients). */

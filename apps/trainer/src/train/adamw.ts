@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedParameter } from "../model/weights.ts";
-import { fusedAdamW, hasFusedKernel } from "../tensor/fused-ops.ts";
+import { adamWUpdate } from "../tensor/fused-ops.ts";
 
 export interface AdamWOptions {
   lr: number;
@@ -69,39 +69,22 @@ export class AdamW {
     for (const name of grads.keys()) this.slot(name);
     const { lr, weightDecay: wd, eps } = this.options;
     const [b1, b2] = this.options.betas;
-    const fused = hasFusedKernel("adamW");
     for (const [name, slot] of this.slots) {
       const g = grads.get(name);
       if (g === undefined) continue;
       slot.step += 1;
-      const t = slot.step;
-      if (fused) {
-        tf.tidy(() => {
-          const [p, m, v] = fusedAdamW(slot.param, g, slot.m, slot.v, {
-            lr,
-            beta1: b1,
-            beta2: b2,
-            eps,
-            weightDecay: wd,
-            step: t,
-          }) as [tf.Tensor, tf.Tensor, tf.Tensor];
-          slot.m.assign(m);
-          slot.v.assign(v);
-          slot.param.assign(p);
-        });
-        continue;
-      }
-      const bc1 = 1 - b1 ** t;
-      const bc2Sqrt = Math.sqrt(1 - b2 ** t);
       tf.tidy(() => {
-        const decayed = wd > 0 ? tf.mul(slot.param, 1 - lr * wd) : slot.param;
-        const m = tf.add(tf.mul(slot.m, b1), tf.mul(g, 1 - b1));
-        const v = tf.add(tf.mul(slot.v, b2), tf.mul(tf.square(g), 1 - b2));
-        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), eps);
-        const next = tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1));
+        const [p, m, v] = adamWUpdate(slot.param, g, slot.m, slot.v, {
+          lr,
+          beta1: b1,
+          beta2: b2,
+          eps,
+          weightDecay: wd,
+          step: slot.step,
+        });
         slot.m.assign(m);
         slot.v.assign(v);
-        slot.param.assign(next);
+        slot.param.assign(p);
       });
     }
   }
