@@ -95,6 +95,8 @@ export const CapabilitiesSchema = z.object({
       coreType: z.string().optional(),
       blasThreads: z.int().optional(),
       reason: z.string().optional(),
+      /** Kernel names the addon registered. */
+      kernels: z.array(z.string()),
     })
     .optional(),
   slots: z.int(),

@@ -14,5 +14,5 @@ export {
   type NativeKernelsOptions,
   nativeKernelsInfo,
   uninstallNativeKernels,
-} from "./native/index.ts";
+} from "./native/register-native-kernels.ts";
 export { registerWasmKernelFixes } from "./wasm-kernel-fixes.ts";

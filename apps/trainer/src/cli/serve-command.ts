@@ -18,12 +18,7 @@ export async function serveCommand(): Promise<void> {
       backend: backend.backend,
       threads: backend.threads,
       nativeKernels: backend.nativeKernels,
-      native: {
-        active: backend.native.active,
-        ...(backend.native.coreType === undefined ? {} : { coreType: backend.native.coreType }),
-        ...(backend.native.blasThreads === undefined ? {} : { blasThreads: backend.native.blasThreads }),
-        ...(backend.native.reason === undefined ? {} : { reason: backend.native.reason }),
-      },
+      native: backend.native,
     }),
     modelPresets: [...MODEL_PRESETS],
     tasks: [...BUILTIN_TASKS],
