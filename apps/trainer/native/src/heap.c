@@ -30,28 +30,24 @@ bool read_args(napi_env env, napi_callback_info info, size_t want, napi_value *a
   return true;
 }
 
-bool arg_u32(napi_env env, napi_value v, const char *name, uint32_t *out) {
-  if (napi_get_value_uint32(env, v, out) == napi_ok) return true;
+/* Throws "<name> must be <what>" and returns false. */
+static bool arg_error(napi_env env, const char *name, const char *what) {
   char msg[96];
-  snprintf(msg, sizeof msg, "%s must be a non-negative integer", name);
+  snprintf(msg, sizeof msg, "%s must be %s", name, what);
   napi_throw_type_error(env, NULL, msg);
   return false;
+}
+
+bool arg_u32(napi_env env, napi_value v, const char *name, uint32_t *out) {
+  return napi_get_value_uint32(env, v, out) == napi_ok || arg_error(env, name, "a non-negative integer");
 }
 
 bool arg_f64(napi_env env, napi_value v, const char *name, double *out) {
-  if (napi_get_value_double(env, v, out) == napi_ok) return true;
-  char msg[96];
-  snprintf(msg, sizeof msg, "%s must be a number", name);
-  napi_throw_type_error(env, NULL, msg);
-  return false;
+  return napi_get_value_double(env, v, out) == napi_ok || arg_error(env, name, "a number");
 }
 
 bool arg_bool(napi_env env, napi_value v, const char *name, bool *out) {
-  if (napi_get_value_bool(env, v, out) == napi_ok) return true;
-  char msg[96];
-  snprintf(msg, sizeof msg, "%s must be a boolean", name);
-  napi_throw_type_error(env, NULL, msg);
-  return false;
+  return napi_get_value_bool(env, v, out) == napi_ok || arg_error(env, name, "a boolean");
 }
 
 float *heap_floats(napi_env env, const heap_view *heap, uint32_t offset, size_t count, const char *name) {
@@ -74,9 +70,7 @@ uint32_t *arg_u32_array(napi_env env, napi_value v, const char *name, size_t *le
   void *data = NULL;
   if (is_typed) napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL);
   if (!is_typed || type != napi_uint32_array) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be a Uint32Array", name);
-    napi_throw_type_error(env, NULL, msg);
+    arg_error(env, name, "a Uint32Array");
     return NULL;
   }
   return data;
