@@ -6,6 +6,7 @@ import { useState } from "react";
 import { Alert } from "../../../components/ui/alert.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { Card } from "../../../components/ui/card.tsx";
+import { CopyField } from "../../../components/ui/copy-field.tsx";
 import { SelectField, TextField } from "../../../components/ui/field.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 
@@ -77,22 +78,7 @@ export function InvitationsCard({ teamId, myRole }: { teamId: string; myRole: Te
         </div>
       ) : null}
       {link ? (
-        <div className="mt-4 space-y-2">
-          <label htmlFor="invite-link" className="text-sm font-medium">
-            New invitation link
-          </label>
-          <div className="flex gap-2">
-            <input
-              id="invite-link"
-              readOnly
-              value={link}
-              className="w-full rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
-            />
-            <Button variant="secondary" onClick={() => navigator.clipboard?.writeText(link)}>
-              Copy
-            </Button>
-          </div>
-        </div>
+        <CopyField id="invite-link" label="New invitation link" value={link} className="mt-4 space-y-2" />
       ) : null}
       <h3 className="mt-6 text-sm font-semibold">Invitations</h3>
       {list.data?.length ? (

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert } from "../../../components/ui/alert.tsx";
 import { Button } from "../../../components/ui/button.tsx";
+import { CopyField } from "../../../components/ui/copy-field.tsx";
 import { SelectField } from "../../../components/ui/field.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 
@@ -53,24 +54,7 @@ export function SharePanel({ teamId, runIds }: { teamId: string; runIds: string[
         ))}
       </SelectField>
       {create.error ? <Alert>{describeError(create.error).message}</Alert> : null}
-      {link ? (
-        <div className="space-y-1">
-          <label htmlFor="share-link" className="text-sm font-medium">
-            Share link
-          </label>
-          <div className="flex gap-2">
-            <input
-              id="share-link"
-              readOnly
-              value={link}
-              className="w-full rounded-md border border-zinc-300 bg-zinc-50 px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
-            />
-            <Button variant="secondary" onClick={() => navigator.clipboard?.writeText(link)}>
-              Copy
-            </Button>
-          </div>
-        </div>
-      ) : null}
+      {link ? <CopyField id="share-link" label="Share link" value={link} className="space-y-1" /> : null}
       <div className="flex gap-2">
         <Button
           onClick={() => create.mutate({ teamId, runIds, expiresInHours: EXPIRY[Number(expiry)]?.hours })}
