@@ -1,13 +1,13 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { Alert } from "../../../components/ui/alert.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { Card } from "../../../components/ui/card.tsx";
 import { TextField } from "../../../components/ui/field.tsx";
+import { TextLink } from "../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 import { safeNextPath } from "../../_components/safe-next.ts";
 
@@ -78,12 +78,9 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
       </form>
       <p className="mt-4 text-center text-sm text-zinc-600 dark:text-zinc-400">
         {mode === "login" ? "New here? " : "Already have an account? "}
-        <Link
-          className="font-medium text-emerald-700 underline dark:text-emerald-400"
-          href={`/${other}${nextQuery}`}
-        >
+        <TextLink href={`/${other}${nextQuery}`}>
           {mode === "login" ? "Create an account" : "Log in"}
-        </Link>
+        </TextLink>
       </p>
     </Card>
   );

@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Card } from "../../../components/ui/card.tsx";
+import { TextLink } from "../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 import { CompareView } from "../../_components/compare/compare-view.tsx";
 import { SharePanel } from "../../_components/share/share-dialog.tsx";
@@ -19,9 +19,9 @@ export function ComparePage() {
         title="Pick runs to compare"
         description="Select two or more runs in the runs list and press Compare."
       >
-        <Link href="/runs" className="text-sm font-medium text-emerald-700 underline dark:text-emerald-400">
+        <TextLink href="/runs" className="text-sm">
           Go to runs
-        </Link>
+        </TextLink>
       </Card>
     );
   }

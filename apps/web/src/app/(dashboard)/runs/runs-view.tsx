@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Alert } from "../../../components/ui/alert.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { Card } from "../../../components/ui/card.tsx";
+import { TextLink } from "../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 import { formatDuration, ProgressBar, StatusBadge } from "../../_components/run/status-badge.tsx";
 import { useActiveTeam } from "../_components/use-active-team.ts";
@@ -39,12 +40,9 @@ export function RunsView() {
         title="Create a team to start"
         description="Runs belong to a team. Create one, or open an invitation link from a teammate."
       >
-        <Link
-          href="/teams/new"
-          className="text-sm font-medium text-emerald-700 underline dark:text-emerald-400"
-        >
+        <TextLink href="/teams/new" className="text-sm">
           Create a team
-        </Link>
+        </TextLink>
       </Card>
     );
   }
@@ -154,12 +152,9 @@ export function RunsView() {
               : "Launch a BuPO or GRPO training run, or an entropy analysis, and watch its per-layer metrics arrive live."
           }
         >
-          <Link
-            href="/runs/new"
-            className="text-sm font-medium text-emerald-700 underline dark:text-emerald-400"
-          >
+          <TextLink href="/runs/new" className="text-sm">
             Launch a run
-          </Link>
+          </TextLink>
         </Card>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">

@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Alert } from "../../../components/ui/alert.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { Card } from "../../../components/ui/card.tsx";
+import { TextLink } from "../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 import { useActiveTeam } from "../_components/use-active-team.ts";
 import { InvitationsCard } from "./invitations-card.tsx";
@@ -30,12 +30,9 @@ export function TeamSettings() {
   if (active === null) {
     return (
       <Card title="No team yet" description="Create a team or open an invitation link.">
-        <Link
-          href="/teams/new"
-          className="text-sm font-medium text-emerald-700 underline dark:text-emerald-400"
-        >
+        <TextLink href="/teams/new" className="text-sm">
           Create a team
-        </Link>
+        </TextLink>
       </Card>
     );
   }

@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Alert } from "../../../components/ui/alert.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { Card } from "../../../components/ui/card.tsx";
+import { TextLink } from "../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 
 export function AcceptInvitation({ token, signedInAs }: { token: string; signedInAs: string | null }) {
@@ -48,18 +48,8 @@ export function AcceptInvitation({ token, signedInAs }: { token: string; signedI
         </div>
       ) : (
         <div className="flex gap-3 text-sm">
-          <Link
-            className="font-medium text-emerald-700 underline dark:text-emerald-400"
-            href={`/signup?next=${next}`}
-          >
-            Sign up to join
-          </Link>
-          <Link
-            className="font-medium text-emerald-700 underline dark:text-emerald-400"
-            href={`/login?next=${next}`}
-          >
-            Log in to join
-          </Link>
+          <TextLink href={`/signup?next=${next}`}>Sign up to join</TextLink>
+          <TextLink href={`/login?next=${next}`}>Log in to join</TextLink>
         </div>
       )}
     </Card>

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { Alert } from "../../../../components/ui/alert.tsx";
 import { Button } from "../../../../components/ui/button.tsx";
 import { Card } from "../../../../components/ui/card.tsx";
+import { TextLink } from "../../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../../trpc/react.tsx";
 import { RunView } from "../../../_components/run/run-view.tsx";
 import { SharePanel } from "../../../_components/share/share-dialog.tsx";
@@ -34,9 +35,9 @@ export function RunPage({ runId }: { runId: string }) {
         title="Run not found"
         description="It may have been deleted, or it belongs to a team you are not in."
       >
-        <Link href="/runs" className="text-sm font-medium text-emerald-700 underline dark:text-emerald-400">
+        <TextLink href="/runs" className="text-sm">
           Back to runs
-        </Link>
+        </TextLink>
       </Card>
     );
   }
