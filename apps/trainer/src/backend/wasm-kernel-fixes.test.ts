@@ -98,4 +98,31 @@ describe("wasm kernel fixes", () => {
     // rows never gathered get exactly zero gradient
     expect(Array.from(wasm.slice(2 * 6, 3 * 6))).toEqual(new Array(6).fill(0));
   });
+
+  it("GatherV2 on axis 0 copies the right rows, keeps other axes on the stock kernel, rejects bad ids", async () => {
+    const fn = () => {
+      const table = rand([7, 3, 2], 5);
+      const ids = tf.tensor2d([6, 0, 2, 2, 5, 1], [2, 3], "int32");
+      return tf.concat([tf.gather(table, ids).flatten(), tf.gather(table, [1, 0], 1).flatten()]);
+    };
+    expect(maxAbsDiff(await on("cpu", fn), await on("wasm", fn))).toBe(0);
+    await initBackend({ prefer: "wasm", native: PLAIN });
+    expect(() => tf.gather(rand([4, 2], 6), tf.tensor1d([4], "int32"))).toThrow(
+      /index value 4 is not in \[0, 3\]/,
+    );
+  });
+
+  it("Identity shares data: the engine's saved-tensor clones cost no copy and free with their last owner", async () => {
+    await initBackend({ prefer: "wasm", native: PLAIN });
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = rand([64, 64], 7);
+    const values = Array.from(await x.data());
+    const ids = backend.numDataIds();
+    const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;
+    expect(backend.numDataIds()).toBe(ids); // same data, not a copy
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual(values); // still readable through the clone
+    y.dispose();
+    expect(backend.numDataIds()).toBe(ids - 1);
+  });
 });

@@ -1,15 +1,20 @@
 /**
- * Two kernel fixes for @tensorflow/tfjs-backend-wasm 4.22.0 (see shared/docs/compute-notes.md §2):
+ * Kernel fixes for @tensorflow/tfjs-backend-wasm 4.22.0 (see shared/docs/compute-notes.md §2), with or without
+ * the native addon:
  *
  * 1. `BatchMatMul` with `transposeA/B` takes a slow path on wasm (1.2–2 GFLOP/s vs 13–20 without). We wrap the
  *    kernel so transposes are materialised with the wasm `Transpose` kernel and the fast NN path runs.
  * 2. `UnsortedSegmentSum` is not registered on wasm, so `tf.gather` (the embedding lookup) has no gradient.
  *    We register a small JS kernel with the same semantics as the cpu one.
+ * 3. `Identity` copies its input; it now shares the data (wasm-identity.ts).
+ * 4. `GatherV2` on axis 0 is slow; it now copies rows (wasm-row-gather.ts).
  *
  * Call {@link registerWasmKernelFixes} after `await tf.setBackend("wasm")`. It is idempotent.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { sharedIdentity } from "./wasm-identity.ts";
+import { rowGather } from "./wasm-row-gather.ts";
 
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 type KernelParams = Parameters<KernelFunc>[0];
@@ -44,7 +49,6 @@ function makeFixedBatchMatMul(original: KernelFunc, transpose: KernelFunc): Kern
     if (b !== b0) wasm.disposeData(b.dataId);
     return out;
   };
-  Object.defineProperty(fixed, FIXED_MARKER, { value: true });
   return fixed;
 }
 
@@ -69,17 +73,25 @@ const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }: KernelParams
   return out;
 };
 
-/** Registers both fixes on the `wasm` backend. Idempotent; throws if the wasm kernels are missing. */
+/** Replaces the wasm kernel `name` with `make(original)` unless that was done already (marker). */
+function replaceOnce(name: string, make: (original: KernelFunc) => KernelFunc): void {
+  const config = tf.getKernel(name, "wasm");
+  if (config === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  if (FIXED_MARKER in config.kernelFunc) return;
+  const fixed = make(config.kernelFunc);
+  Object.defineProperty(fixed, FIXED_MARKER, { value: true });
+  tf.unregisterKernel(name, "wasm");
+  // Keep setupFunc/disposeFunc of the original config: the wasm kernel binds its C function in setup.
+  tf.registerKernel({ ...config, kernelFunc: fixed });
+}
+
+/** Registers every fix on the `wasm` backend. Idempotent; throws if the wasm kernels are missing. */
 export function registerWasmKernelFixes(): void {
-  const mm = tf.getKernel("BatchMatMul", "wasm");
-  const tr = tf.getKernel("Transpose", "wasm");
-  if (mm === undefined || tr === undefined)
-    throw new Error("wasm BatchMatMul/Transpose kernels not registered");
-  if (!(FIXED_MARKER in mm.kernelFunc)) {
-    tf.unregisterKernel("BatchMatMul", "wasm");
-    // Keep setupFunc/disposeFunc of the original config: the wasm kernel binds its C function in setup.
-    tf.registerKernel({ ...mm, kernelFunc: makeFixedBatchMatMul(mm.kernelFunc, tr.kernelFunc) });
-  }
+  const transpose = tf.getKernel("Transpose", "wasm");
+  if (transpose === undefined) throw new Error("wasm kernel Transpose is not registered");
+  replaceOnce("BatchMatMul", (original) => makeFixedBatchMatMul(original, transpose.kernelFunc));
+  replaceOnce("Identity", sharedIdentity);
+  replaceOnce("GatherV2", rowGather);
   if (tf.getKernel("UnsortedSegmentSum", "wasm") === undefined) {
     tf.registerKernel({
       kernelName: "UnsortedSegmentSum",

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { entropyFromLogits, rmsNorm, softmax, swiGlu } from "../../tensor/fused-ops.ts";
 import { AdamW } from "../../train/adamw.ts";
 import { initBackend } from "../init-backend.ts";
+import { heapOf, offsetOf } from "../wasm-heap.ts";
 import { DEFAULT_ADDON_PATH } from "./load-addon.ts";
 import {
   addon,
@@ -22,7 +23,6 @@ import {
   wasmBackend,
   wasmDataIds,
 } from "./native-test-utils.ts";
-import { heapOf, offsetOf } from "./wasm-heap.ts";
 
 const TOL = 1e-5;
 

@@ -1,14 +1,12 @@
 /**
  * Registers the native kernels on the `wasm` backend (one place; see shared/docs/native-kernels.md): BatchMatMul,
- * Exp / Tanh / Sigmoid, Sum, a copy-free Identity and a row-copy GatherV2 override the wasm kernels (which stay as their fallbacks), and the fused kernels
+ * Exp / Tanh / Sigmoid and Sum override the wasm kernels (which stay as their fallbacks), and the fused kernels
  * of src/tensor/fused-ops.ts appear under their own names. `uninstallNativeKernels` restores the wasm kernels,
  * so one process can compare both paths. Call after `tf.setBackend("wasm")` and the wasm kernel fixes.
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeBatchMatMul } from "./kernels/batch-mat-mul.ts";
 import { nativeFusedKernels } from "./kernels/fused.ts";
-import { rowGather } from "./kernels/gather.ts";
-import { sharedIdentity } from "./kernels/identity.ts";
 import { nativeSum } from "./kernels/sum.ts";
 import type { NativeKernelContext } from "./kernels/types.ts";
 import { nativeUnaryKernels } from "./kernels/unary.ts";
@@ -79,8 +77,6 @@ export function installNativeKernels(opts: NativeKernelsOptions = {}): NativeKer
     nativeBatchMatMul(ctx),
     ...nativeUnaryKernels(ctx),
     nativeSum(ctx),
-    sharedIdentity(ctx),
-    rowGather(ctx),
     ...nativeFusedKernels(ctx),
   ];
   for (const config of configs) {

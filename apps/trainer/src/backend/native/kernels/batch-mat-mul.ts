@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { allFloat32, heapOf, offsetOf, sizeOf } from "../wasm-heap.ts";
+import { allFloat32, heapOf, offsetOf, sizeOf } from "../../wasm-heap.ts";
 import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
 
 /** Byte offset of each output batch entry's operand, for an operand with batch shape `shape` broadcast to `out`. */

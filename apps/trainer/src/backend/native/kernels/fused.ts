@@ -6,8 +6,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { FUSED_KERNELS } from "../../../tensor/fused-kernel-names.ts";
+import { allFloat32, heapOf, offsetOf, sizeOf } from "../../wasm-heap.ts";
 import type { NativeAddon } from "../addon-types.ts";
-import { allFloat32, heapOf, offsetOf, sizeOf } from "../wasm-heap.ts";
 import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
 
 const lastDim = (t: tf.TensorInfo) => (t.shape[t.shape.length - 1] ?? 1) as number;

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOf, offsetOf, sizeOf } from "../wasm-heap.ts";
+import { heapOf, offsetOf, sizeOf } from "../../wasm-heap.ts";
 import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
 
 /** [outer, reduce, inner] for a sorted, contiguous axis list; undefined when the axes are not contiguous. */

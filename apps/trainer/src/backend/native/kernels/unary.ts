@@ -1,8 +1,8 @@
 /** Exp, Tanh and Sigmoid over float32 (tfjs-wasm's are 20–80× slower than vectorised C; native-kernels.md §3). */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapOf, offsetOf, sizeOf } from "../../wasm-heap.ts";
 import { UNARY_OPS, type UnaryOpName } from "../addon-types.ts";
-import { heapOf, offsetOf, sizeOf } from "../wasm-heap.ts";
 import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
 
 const KERNEL_OF: Record<UnaryOpName, string> = { exp: "Exp", tanh: "Tanh", sigmoid: "Sigmoid" };

@@ -5,16 +5,16 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
 
-export function sharedIdentity({ original }: NativeKernelContext): tf.KernelConfig {
-  const fallback = original("Identity");
-  const kernelFunc: KernelFunc = (args: KernelParams) => {
+type KernelFunc = tf.KernelConfig["kernelFunc"];
+
+/** The shared-data Identity; strings (and data not on this backend) go to `fallback`. */
+export function sharedIdentity(fallback: KernelFunc): KernelFunc {
+  return (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const data = (args.backend as BackendWasm).dataIdMap.get(x.dataId);
     if (x.dtype === "string" || data === undefined) return fallback(args);
     data.refCount += 1;
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
-  return { kernelName: "Identity", backendName: "wasm", kernelFunc };
 }

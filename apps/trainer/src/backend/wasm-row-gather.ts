@@ -5,12 +5,13 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOf, offsetOf, sizeOf } from "../wasm-heap.ts";
-import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
+import { heapOf, offsetOf, sizeOf } from "./wasm-heap.ts";
 
-export function rowGather({ original }: NativeKernelContext): tf.KernelConfig {
-  const fallback = original("GatherV2");
-  const kernelFunc: KernelFunc = (args: KernelParams) => {
+type KernelFunc = tf.KernelConfig["kernelFunc"];
+
+/** The row-copy gather; every case other than float32 rows by int32 ids on axis 0 goes to `fallback`. */
+export function rowGather(fallback: KernelFunc): KernelFunc {
+  return (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const indices = args.inputs.indices as tf.TensorInfo;
     const axis = Number(args.attrs?.axis ?? 0);
@@ -33,5 +34,4 @@ export function rowGather({ original }: NativeKernelContext): tf.KernelConfig {
     });
     return out;
   };
-  return { kernelName: "GatherV2", backendName: "wasm", kernelFunc };
 }
