@@ -9,7 +9,7 @@ import { heapOf, offsetOf, sizeOf } from "../../wasm-heap.ts";
 import type { KernelFunc, KernelParams, NativeKernelContext } from "./types.ts";
 
 /** [outer, reduce, inner] for a sorted, contiguous axis list; undefined when the axes are not contiguous. */
-export function reductionView(
+function reductionView(
   shape: readonly number[],
   axes: readonly number[],
 ): { outer: number; reduce: number; inner: number } | undefined {
