@@ -24,6 +24,29 @@ describe("computeMathScore — every test vector of bupo-spec §6", () => {
   });
 });
 
+describe("computeMathScore — the reference's exception fallbacks (issue 10 item 7; results of BuPO's math.py)", () => {
+  // Ground truth V' = V E^{-1/2}, traced through the reference strip_string: no unit/percent/degree to drop;
+  // the "=" rule keeps the prefix ("V' " is 3 characters, not <= 2); spaces go → "V'=VE^{-1/2}"; fix_fracs
+  // has no \frac; then fix_a_slash_b splits at the one "/" into "V'=VE^{-1" and "2}", and int() raises
+  // ValueError. The reference's bare `except:` there returns the string unchanged, so normalisation succeeds
+  // for both sides and the responses below normalise to the same "V'=VE^{-1/2}" (spaces removed; the
+  // trailing "\text{ cm}" cut by remove_right_units; "^\circ" and "\%" replaced away). Our port threw
+  // instead, so is_equiv fell back to raw equality and all four scored 0.
+  const gt = "V' = V E^{-1/2}";
+  const vectors: [response: string, groundTruth: string, reward: number][] = [
+    ["\\boxed{ V' = V E^{-1/2} }", gt, 1],
+    ["\\boxed{V' = V E^{-1/2}\\text{ cm}}", gt, 1],
+    ["\\boxed{V' = V E^{-1/2}^\\circ}", gt, 1],
+    ["\\boxed{V' = V E^{-1/2}\\%}", gt, 1],
+    // strip_string removes "\%" twice (the second literal "\%" is the same string in Python): removing "^\circ"
+    // from 10\^\circ\%% leaves 10\\%%, the first pass leaves 10\%, the second 10.
+    ["\\boxed{10\\^\\circ\\%%}", "10", 1],
+  ];
+  it.each(vectors)("%s vs %s → %d", (response, groundTruth, reward) => {
+    expect(computeMathScore(response, groundTruth)).toBe(reward);
+  });
+});
+
 describe("boxed extraction", () => {
   it("takes the last box, brace-matched", () => {
     expect(lastBoxedOnlyString("a \\boxed{1} b \\boxed{\\frac{1}{2}} c")).toBe("\\boxed{\\frac{1}{2}}");
@@ -57,7 +80,7 @@ describe("strip_string normalisation", () => {
     expect(fixSqrt("\\sqrt2+\\sqrt{3}")).toBe("\\sqrt{2}+\\sqrt{3}");
     expect(fixASlashB("3/4")).toBe("\\frac{3}{4}");
     expect(fixASlashB("03/4")).toBe("03/4"); // int("03") = 3 ≠ "03": assertion → unchanged
-    expect(() => fixASlashB("x/4")).toThrow(); // Python ValueError, uncaught in the reference
+    expect(fixASlashB("x/4")).toBe("x/4"); // int("x") raises ValueError; the bare except returns it unchanged
   });
 
   it("units, degrees, dollars, percent, spaces, leading dot, short prefix", () => {
@@ -75,10 +98,10 @@ describe("strip_string normalisation", () => {
   });
 
   it("normalisation errors fall back to raw equality", () => {
-    expect(isEquiv("x/y", "x/y")).toBe(true);
-    expect(isEquiv("x/y", "x / y")).toBe(false); // would be equal after stripping, but strip throws
+    expect(isEquiv("x / y", "x/y")).toBe(true); // a/b with non-integers is left alone, not an error
     expect(isEquiv("1 \\text{ a} 2 \\text{ b}", "1 \\text{ a} 2 \\text{ b}")).toBe(true); // two units → assert
     expect(isEquiv("\\frac", "\\frac")).toBe(true); // substr[0] on "" → IndexError
+    expect(isEquiv("\\frac", " \\frac")).toBe(false); // same IndexError: raw strings differ by the space
     expect(isEquiv(null, null)).toBe(true);
     expect(isEquiv("1", null)).toBe(false);
   });

@@ -2,8 +2,8 @@
  * MATH correctness reward, a faithful port of verl `utils/reward_score/math.py` (Hendrycks-MATH
  * `strip_string` / `is_equiv`), as used by BuPO for training and validation rewards (bupo-spec §6):
  * reward = 1.0 iff strip_string(last boxed answer) === strip_string(ground truth), else 0.0; 0.0 on no box,
- * an unclosed box, or any exception. When normalisation itself throws (e.g. `x/y`: Python `int("x")`
- * raises a ValueError the reference does not catch), `is_equiv` falls back to raw string equality.
+ * an unclosed box, or any exception. When normalisation itself throws (an IndexError in `fix_fracs` /
+ * `fix_sqrt` on an empty tail, two `\text{ ` units), `is_equiv` falls back to raw string equality.
  * Python's code-point indexing is reproduced with `Array.from`.
  */
 import { lastBoxedOnlyString, removeBoxed } from "./boxed.ts";
@@ -34,20 +34,20 @@ export function fixFracs(text: string): string {
   return out;
 }
 
-/** Python `int(s)` acceptance: optional whitespace, sign, digits with single underscores. */
-const PY_INT = /^\s*[+-]?\p{Nd}(?:_?\p{Nd})*\s*$/u;
 /** What Python's `str(int(s))` prints back: canonical decimal. */
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
 
-/** `a/b` with integers → `\frac{a}{b}`; throws when a part is not an integer (uncaught ValueError). */
+/**
+ * `a/b` with integers → `\frac{a}{b}`; anything else unchanged. The reference wraps `int(a)`, `int(b)` and
+ * `assert string == "{}/{}".format(a, b)` in a bare `except:`, so a non-integer part (ValueError) and a
+ * non-canonical one (`03`, `+3`, ` 3`: the assert) both return the string as it was — only canonical
+ * integers on both sides convert.
+ */
 export function fixASlashB(text: string): string {
   const parts = text.split("/");
   if (parts.length !== 2) return text;
   const [a, b] = parts as [string, string];
-  if (!PY_INT.test(a) || !PY_INT.test(b)) throw new Error(`invalid literal for int(): ${text}`);
-  // assert string == "{}/{}".format(int(a), int(b)) — fails (→ unchanged) unless both are canonical
-  if (!CANONICAL_INT.test(a) || !CANONICAL_INT.test(b)) return text;
-  return `\\frac{${a}}{${b}}`;
+  return CANONICAL_INT.test(a) && CANONICAL_INT.test(b) ? `\\frac{${a}}{${b}}` : text;
 }
 
 /** Drop a trailing `\text{ unit}` (throws when `\text{ ` occurs twice, as the reference asserts). */
@@ -81,7 +81,9 @@ export function stripString(input: string): string {
   s = s.replaceAll("^{\\circ}", "").replaceAll("^\\circ", ""); // degrees
   s = s.replaceAll("\\$", ""); // dollars
   s = removeRightUnits(s);
-  s = s.replaceAll("\\%", ""); // percent (the reference's second replace is the same literal)
+  // percent: the reference replaces the same literal twice (Python's "\%" is "\\%"), and the second pass
+  // matters: "\\%%" → "\%" → "".
+  s = s.replaceAll("\\%", "").replaceAll("\\%", "");
   s = s.replaceAll(" .", " 0.").replaceAll("{.", "{0.");
   if (s.length === 0) return s;
   if (s.startsWith(".")) s = `0${s}`;
