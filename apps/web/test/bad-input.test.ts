@@ -75,4 +75,38 @@ describe("bad input", () => {
     await fieldErrors(u.api((a) => a.team.get({ teamId: LONG })));
     expect(await rowCounts()).toEqual(before);
   });
+
+  it("refuses control characters (NUL, escape) in user, team and run names and in search: field errors, nothing stored", async () => {
+    const u = await h.user("Controls");
+    const team = await u.api((a) => a.team.create({ name: "Controls" }));
+    const before = [...(await rowCounts()), await h.db.prisma.run.count()];
+    const fieldOf = async (call: Promise<unknown>) => {
+      const e = await fieldErrors(call);
+      const issues = (e.cause as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+      expect(issues[0]?.message).toMatch(/must not contain control characters/);
+      return issues.map((i) => i.path.join("."));
+    };
+    expect(
+      await fieldOf(
+        h
+          .client()
+          .api((a) =>
+            a.auth.signUp({ email: "nul@example.com", password: "long enough pw", name: "A\u0000B" }),
+          ),
+      ),
+    ).toEqual(["name"]);
+    expect(await fieldOf(u.api((a) => a.team.create({ name: "Lab\u0000" })))).toEqual(["name"]);
+    expect(await fieldOf(u.api((a) => a.team.create({ name: "Lab\u001b[31m" })))).toEqual(["name"]);
+    expect(
+      await fieldOf(u.api((a) => a.run.create({ teamId: team.id, config: { name: "run\u0000one" } }))),
+    ).toEqual(["config.name"]);
+    expect(
+      await fieldOf(u.api((a) => a.run.create({ teamId: team.id, config: { tags: ["a\u0000"] } }))),
+    ).toEqual(["config.tags.0"]);
+    expect(await fieldOf(u.api((a) => a.run.list({ teamId: team.id, search: "x\u0000" })))).toEqual([
+      "search",
+    ]);
+    expect(await fieldOf(u.api((a) => a.run.get({ runId: "r\u0000" })))).toEqual(["runId"]);
+    expect([...(await rowCounts()), await h.db.prisma.run.count()]).toEqual(before);
+  });
 });

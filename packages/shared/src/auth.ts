@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "./schema-helpers.ts";
 
 /** Lower-cased, trimmed e-mail; the one spelling stored and compared. */
 export const EmailSchema = z
@@ -14,11 +15,9 @@ export const PasswordSchema = z
   .min(8, "password must be 8 to 128 characters")
   .max(128, "password must be 8 to 128 characters");
 
-export const DisplayNameSchema = z
-  .string()
-  .trim()
-  .min(1, "name is required")
-  .max(80, "name must be at most 80 characters");
+export const DisplayNameSchema = plainText(
+  z.string().trim().min(1, "name is required").max(80, "name must be at most 80 characters"),
+);
 
 export const SignUpInputSchema = z.object({
   email: EmailSchema,
@@ -34,5 +33,7 @@ export const SignInInputSchema = z.object({
 });
 export type SignInInput = z.input<typeof SignInInputSchema>;
 
-export const IdSchema = z.string().min(1, "id is required").max(64, "id must be at most 64 characters");
+export const IdSchema = plainText(
+  z.string().min(1, "id is required").max(64, "id must be at most 64 characters"),
+);
 export const RevokeSessionInputSchema = z.object({ sessionId: IdSchema });

@@ -5,16 +5,17 @@
  */
 import { z } from "zod";
 import type { AnalysisResult } from "./analysis-result.ts";
+import { IdSchema } from "./auth.ts";
 import type { EvalMetrics, StepMetrics } from "./metrics.ts";
 import type { RunStatus } from "./trainer-protocol.ts";
 
 export const JoinRunInputSchema = z.object({
-  runId: z.string().min(1).max(64),
+  runId: IdSchema,
   /** Highest step the client already has (0 = none); the server sends every later step. */
   afterStep: z.int().min(0).default(0),
 });
 export type JoinRunInput = z.input<typeof JoinRunInputSchema>;
-export const JoinTeamInputSchema = z.object({ teamId: z.string().min(1).max(64) });
+export const JoinTeamInputSchema = z.object({ teamId: IdSchema });
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 

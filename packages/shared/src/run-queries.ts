@@ -1,8 +1,8 @@
 /** Inputs of the run-reading API (runs list, chart series, per-layer views, compare, share links). */
 import { z } from "zod";
+import { IdSchema as Id } from "./auth.ts";
+import { plainText } from "./schema-helpers.ts";
 import { RUN_STATUSES } from "./trainer-protocol.ts";
-
-const Id = z.string().min(1, "id is required").max(64, "id must be at most 64 characters");
 
 export const RUN_SORTS = ["created", "name", "status", "progress"] as const;
 export const ListRunsInputSchema = z.object({
@@ -11,8 +11,8 @@ export const ListRunsInputSchema = z.object({
   algorithm: z.enum(["bupo", "grpo"]).optional(),
   family: z.enum(["qwen3", "qwen2", "llama"]).optional(),
   kind: z.enum(["train", "analysis"]).optional(),
-  tag: z.string().max(32, "tag must be at most 32 characters").optional(),
-  search: z.string().max(100, "search must be at most 100 characters").optional(),
+  tag: plainText(z.string().max(32, "tag must be at most 32 characters")).optional(),
+  search: plainText(z.string().max(100, "search must be at most 100 characters")).optional(),
   sort: z.enum(RUN_SORTS).default("created"),
   order: z.enum(["asc", "desc"]).default("desc"),
   page: z.int("page must be a whole number").min(1, "page must be at least 1").max(10_000).default(1),
@@ -34,7 +34,7 @@ export const MAX_SERIES_KEYS = 16;
 export const SeriesInputSchema = z.object({
   runId: Id,
   keys: z
-    .array(z.string().min(1).max(64))
+    .array(plainText(z.string().min(1).max(64)))
     .min(1, "keys must name at least one metric")
     .max(MAX_SERIES_KEYS, `keys must name at most ${MAX_SERIES_KEYS} metrics`),
   range: StepRangeSchema.nullish(),

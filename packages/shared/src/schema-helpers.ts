@@ -66,13 +66,39 @@ export function enumOf<const T extends readonly [string, ...string[]]>(values: T
   return z.enum(values, { error: enumError(values) });
 }
 
+// C0 controls, DEL and C1 controls: invisible, and PostgreSQL refuses NUL in text outright. Multi-line
+// fields keep tab, line feed and carriage return.
+const CONTROL_CHARS = /\p{Cc}/u;
+const CONTROL_CHARS_BUT_LINE_BREAKS = /(?![\t\n\r])\p{Cc}/u;
+
+/** Whether `s` holds a control character (a NUL, an escape, …); `multiline` allows \t, \n and \r. */
+export function hasControlChars(s: string, multiline = false): boolean {
+  return (multiline ? CONTROL_CHARS_BUT_LINE_BREAKS : CONTROL_CHARS).test(s);
+}
+
+/**
+ * Refuses control characters in a free-text string schema with a field error
+ * (`name must not contain control characters`). Every free-text field the API takes goes through it.
+ */
+export function plainText<T extends z.ZodString>(schema: T, o: { multiline?: boolean } = {}): T {
+  return schema.refine((s) => !hasControlChars(s, o.multiline), {
+    error: (iss) =>
+      `${fieldName(iss.path)} must not contain control characters${o.multiline ? " other than tabs and line breaks" : ""}`,
+  });
+}
+
 export interface StringFieldOptions {
   min?: number;
   max: number;
   describe: string;
+  /** Allow tabs and line breaks (otherwise every control character is refused). */
+  multiline?: boolean;
 }
 
-/** A trimmed string with a length range (no default: use `.default()` on the result when one applies). */
+/**
+ * A trimmed string with a length range and no control characters (no default: use `.default()` on the
+ * result when one applies).
+ */
 export function stringField(o: StringFieldOptions) {
   const min = o.min ?? 0;
   const message = (iss: { path?: PropertyKey[]; input?: unknown }) =>
@@ -81,12 +107,12 @@ export function stringField(o: StringFieldOptions) {
       : min > 0
         ? `${fieldName(iss.path)} must be a string of ${min} to ${o.max} characters (got ${showInput(iss.input)})`
         : `${fieldName(iss.path)} must be a string of at most ${o.max} characters (got ${showInput(iss.input)})`;
-  return z
+  const text = z
     .string({ error: message })
     .trim()
     .min(min, { error: message })
-    .max(o.max, { error: message })
-    .describe(o.describe);
+    .max(o.max, { error: message });
+  return plainText(text, { multiline: o.multiline }).describe(o.describe);
 }
 
 /** A boolean with a default and help text. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IdSchema } from "./auth.ts";
+import { plainText } from "./schema-helpers.ts";
 
 export const TEAM_ROLES = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
 export const TeamRoleSchema = z.enum(TEAM_ROLES, { error: `role must be one of ${TEAM_ROLES.join(", ")}` });
@@ -16,11 +17,9 @@ export const ROLE_HELP: Record<TeamRole, string> = {
   VIEWER: "Read-only access to runs",
 };
 
-export const TeamNameSchema = z
-  .string()
-  .trim()
-  .min(1, "team name is required")
-  .max(80, "team name must be at most 80 characters");
+export const TeamNameSchema = plainText(
+  z.string().trim().min(1, "team name is required").max(80, "team name must be at most 80 characters"),
+);
 
 export const TeamIdInputSchema = z.object({ teamId: IdSchema });
 export const CreateTeamInputSchema = z.object({ name: TeamNameSchema });
