@@ -83,9 +83,8 @@ export const CreateShareInputSchema = z.object({
 export const ShareIdInputSchema = z.object({ teamId: Id, shareId: Id });
 export const ShareTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "share link token is malformed");
 export const ShareTokenInputSchema = z.object({ token: ShareTokenSchema });
-export const ShareSeriesInputSchema = SeriesInputSchema.extend({ token: ShareTokenSchema });
-export const ShareLayerMatrixInputSchema = LayerMatrixInputSchema.extend({ token: ShareTokenSchema });
-export const ShareLayerProfileInputSchema = LayerProfileInputSchema.extend({ token: ShareTokenSchema });
+/** A run read through a share link; the run-reading inputs above add their own fields to it. */
+export const SharedRunInputSchema = z.object({ token: ShareTokenSchema, runId: Id });
 
 export const LogitLensInputSchema = z.object({
   runId: Id,

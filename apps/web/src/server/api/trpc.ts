@@ -1,10 +1,14 @@
 /**
  * tRPC glue, top-down: 1. context, 2. initialisation and the one error mapping, 3. procedure builders.
- * Every procedure that touches team data goes through `teamProcedure(minRole)`, which checks membership
- * and role on the server; services additionally scope every query by team.
+ * Authorization is by construction: a procedure that touches team data is built on `teamProcedure(minRole)`
+ * (input `teamId`), `runProcedure(minRole)` / `runsProcedure` (input `runId` / `runIds`) or
+ * `sharedRunProcedure` (input `token` + `runId`); each checks on the server before the handler runs and puts
+ * the checked access in the context (`ctx.access`, `ctx.run`, `ctx.runs`), which handlers pass to services.
+ * Services additionally scope every query by team.
  */
 import type { PrismaClient, TeamRole } from "@bupo/db/client";
 import { formatZodIssues } from "@bupo/shared/errors";
+import { CompareInputSchema, RunIdInputSchema, SharedRunInputSchema } from "@bupo/shared/run-queries";
 import { TeamIdInputSchema } from "@bupo/shared/team";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
@@ -14,7 +18,9 @@ import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
 import type { AuthConfig } from "../services/auth-service.ts";
 import { requireTeamRole } from "../services/membership-service.ts";
+import { requireRunAccess } from "../services/run-access.ts";
 import { type CurrentSession, findSession, type RequestMeta } from "../services/session-service.ts";
+import { requireSharedRun } from "../services/share-service.ts";
 
 // ---- 1. CONTEXT -------------------------------------------------------------------------------------
 export interface ContextDeps {
@@ -99,4 +105,29 @@ export const teamProcedure = (minRole: TeamRole) =>
   protectedProcedure.input(TeamIdInputSchema).use(async ({ ctx, input, next }) => {
     const access = await requireTeamRole(ctx.prisma, ctx.session.user.id, input.teamId, minRole);
     return next({ ctx: { ...ctx, access } });
+  });
+
+/** Input carries `runId`; the caller must be a member of the run's team with at least `minRole`. */
+export const runProcedure = (minRole: TeamRole) =>
+  protectedProcedure.input(RunIdInputSchema).use(async ({ ctx, input, next }) => {
+    const run = await requireRunAccess(ctx.prisma, ctx.session.user.id, input.runId, minRole);
+    return next({ ctx: { ...ctx, run } });
+  });
+
+/** Input carries `runIds` (runs of any teams the caller belongs to); each needs at least VIEWER. */
+export const runsProcedure = protectedProcedure
+  .input(CompareInputSchema)
+  .use(async ({ ctx, input, next }) => {
+    const runs = [];
+    for (const id of new Set(input.runIds))
+      runs.push(await requireRunAccess(ctx.prisma, ctx.session.user.id, id));
+    return next({ ctx: { ...ctx, runs } });
+  });
+
+/** No login: input carries a share-link `token` and a `runId`; the link must be active and include the run. */
+export const sharedRunProcedure = publicProcedure
+  .input(SharedRunInputSchema)
+  .use(async ({ ctx, input, next }) => {
+    const run = await requireSharedRun(ctx.prisma, input.token, input.runId);
+    return next({ ctx: { ...ctx, run } });
   });

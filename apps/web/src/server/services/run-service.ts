@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
+import { assertMayManageRun, type RunAccess } from "./run-access.ts";
 import { fromDbStatus, isTerminal, toDbStatus } from "./run-status.ts";
 
 const RUN_SUMMARY = {
@@ -169,8 +170,11 @@ export async function getRun(prisma: PrismaClient, runId: string) {
 /**
  * Cancels in every state: a queued run at once; a running one through its trainer (which reports
  * "cancelled"), or at once when the trainer does not have it; a finished run is left as it is.
+ * Members cancel their own runs; admins and owners any run of the team.
  */
-export async function cancelRun(prisma: PrismaClient, runtime: RunRuntime | undefined, runId: string) {
+export async function cancelRun(prisma: PrismaClient, runtime: RunRuntime | undefined, access: RunAccess) {
+  assertMayManageRun(access);
+  const { runId } = access;
   const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
   if (isTerminal(run.status)) return { status: fromDbStatus(run.status) };
   const now = new Date();

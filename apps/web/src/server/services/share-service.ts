@@ -90,10 +90,20 @@ export async function resolveShareLink(prisma: PrismaClient, token: string) {
   return { state, problem: null, runIds: link.runIds, expiresAt: link.expiresAt };
 }
 
-/** Throws unless the token is an active link that includes `runId`. */
-export async function requireSharedRun(prisma: PrismaClient, token: string, runId: string): Promise<void> {
+/** A run readable through an active share link (no team access; read-only). */
+export interface SharedRunAccess {
+  runId: string;
+}
+
+/** The run, when the token is an active link that includes `runId`; throws otherwise. */
+export async function requireSharedRun(
+  prisma: PrismaClient,
+  token: string,
+  runId: string,
+): Promise<SharedRunAccess> {
   const link = await resolveShareLink(prisma, token);
   if (link.state !== "active")
     throw new AppError("FORBIDDEN", link.problem ?? "This share link cannot be used.");
   if (!link.runIds.includes(runId)) throw notFound("Run");
+  return { runId };
 }

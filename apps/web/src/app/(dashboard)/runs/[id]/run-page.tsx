@@ -53,7 +53,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   const actions = (status: RunStatus) => (
     <>
-      {canEdit && (status === "queued" || status === "running") ? (
+      {r.mayManage && (status === "queued" || status === "running") ? (
         <Button variant="danger" onClick={() => cancel.mutate({ runId })} disabled={cancel.isPending}>
           Cancel run
         </Button>

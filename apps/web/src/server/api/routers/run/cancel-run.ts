@@ -1,9 +1,7 @@
-import { RunIdInputSchema } from "@bupo/shared/run-queries";
-import { requireRunAccess } from "../../../services/run-access.ts";
 import { cancelRun } from "../../../services/run-service.ts";
-import { protectedProcedure } from "../../trpc.ts";
+import { runProcedure } from "../../trpc.ts";
 
-export const cancelRunRoute = protectedProcedure.input(RunIdInputSchema).mutation(async ({ ctx, input }) => {
-  await requireRunAccess(ctx.prisma, ctx.session.user.id, input.runId, "MEMBER");
-  return cancelRun(ctx.prisma, ctx.runtime, input.runId);
-});
+/** Members cancel the runs they launched; admins and owners any run of the team (checked in the service). */
+export const cancelRunRoute = runProcedure("MEMBER").mutation(({ ctx }) =>
+  cancelRun(ctx.prisma, ctx.runtime, ctx.run),
+);

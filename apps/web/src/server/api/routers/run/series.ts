@@ -1,24 +1,16 @@
 import { LayerMatrixInputSchema, LayerProfileInputSchema, SeriesInputSchema } from "@bupo/shared/run-queries";
-import { requireRunAccess } from "../../../services/run-access.ts";
 import { layerMatrix, layerProfile, metricSeries } from "../../../services/run-series-service.ts";
-import { protectedProcedure } from "../../trpc.ts";
+import { runProcedure } from "../../trpc.ts";
 
 /** Chart data of one run: downsampled scalar series, the layer × step matrix, the per-layer profile. */
-export const seriesRoute = protectedProcedure.input(SeriesInputSchema).query(async ({ ctx, input }) => {
-  await requireRunAccess(ctx.prisma, ctx.session.user.id, input.runId);
-  return metricSeries(ctx.prisma, input.runId, input.keys, input.range, input.buckets);
-});
+export const seriesRoute = runProcedure("VIEWER")
+  .input(SeriesInputSchema)
+  .query(({ ctx, input }) => metricSeries(ctx.prisma, ctx.run.runId, input.keys, input.range, input.buckets));
 
-export const layerMatrixRoute = protectedProcedure
+export const layerMatrixRoute = runProcedure("VIEWER")
   .input(LayerMatrixInputSchema)
-  .query(async ({ ctx, input }) => {
-    await requireRunAccess(ctx.prisma, ctx.session.user.id, input.runId);
-    return layerMatrix(ctx.prisma, input.runId, input.field, input.range, input.buckets);
-  });
+  .query(({ ctx, input }) => layerMatrix(ctx.prisma, ctx.run.runId, input.field, input.range, input.buckets));
 
-export const layerProfileRoute = protectedProcedure
+export const layerProfileRoute = runProcedure("VIEWER")
   .input(LayerProfileInputSchema)
-  .query(async ({ ctx, input }) => {
-    await requireRunAccess(ctx.prisma, ctx.session.user.id, input.runId);
-    return layerProfile(ctx.prisma, input.runId, input.step);
-  });
+  .query(({ ctx, input }) => layerProfile(ctx.prisma, ctx.run.runId, input.step));

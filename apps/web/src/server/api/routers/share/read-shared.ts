@@ -4,18 +4,17 @@
  */
 import { diffConfigs } from "@bupo/shared/config-diff";
 import {
+  LayerMatrixInputSchema,
+  LayerProfileInputSchema,
   LogitLensInputSchema,
-  ShareLayerMatrixInputSchema,
-  ShareLayerProfileInputSchema,
-  ShareSeriesInputSchema,
+  SeriesInputSchema,
   ShareTokenInputSchema,
-  ShareTokenSchema,
 } from "@bupo/shared/run-queries";
 import { runLogitLens } from "../../../services/logit-lens-service.ts";
 import { layerMatrix, layerProfile, metricSeries } from "../../../services/run-series-service.ts";
 import { getRun } from "../../../services/run-service.ts";
-import { requireSharedRun, resolveShareLink } from "../../../services/share-service.ts";
-import { publicProcedure } from "../../trpc.ts";
+import { resolveShareLink } from "../../../services/share-service.ts";
+import { publicProcedure, sharedRunProcedure } from "../../trpc.ts";
 
 export const resolveShareRoute = publicProcedure
   .input(ShareTokenInputSchema)
@@ -38,30 +37,18 @@ export const resolveShareRoute = publicProcedure
     };
   });
 
-export const sharedSeriesRoute = publicProcedure
-  .input(ShareSeriesInputSchema)
-  .query(async ({ ctx, input }) => {
-    await requireSharedRun(ctx.prisma, input.token, input.runId);
-    return metricSeries(ctx.prisma, input.runId, input.keys, input.range, input.buckets);
-  });
+export const sharedSeriesRoute = sharedRunProcedure
+  .input(SeriesInputSchema)
+  .query(({ ctx, input }) => metricSeries(ctx.prisma, ctx.run.runId, input.keys, input.range, input.buckets));
 
-export const sharedLayerMatrixRoute = publicProcedure
-  .input(ShareLayerMatrixInputSchema)
-  .query(async ({ ctx, input }) => {
-    await requireSharedRun(ctx.prisma, input.token, input.runId);
-    return layerMatrix(ctx.prisma, input.runId, input.field, input.range, input.buckets);
-  });
+export const sharedLayerMatrixRoute = sharedRunProcedure
+  .input(LayerMatrixInputSchema)
+  .query(({ ctx, input }) => layerMatrix(ctx.prisma, ctx.run.runId, input.field, input.range, input.buckets));
 
-export const sharedLayerProfileRoute = publicProcedure
-  .input(ShareLayerProfileInputSchema)
-  .query(async ({ ctx, input }) => {
-    await requireSharedRun(ctx.prisma, input.token, input.runId);
-    return layerProfile(ctx.prisma, input.runId, input.step);
-  });
+export const sharedLayerProfileRoute = sharedRunProcedure
+  .input(LayerProfileInputSchema)
+  .query(({ ctx, input }) => layerProfile(ctx.prisma, ctx.run.runId, input.step));
 
-export const sharedLogitLensRoute = publicProcedure
-  .input(LogitLensInputSchema.extend({ token: ShareTokenSchema }))
-  .query(async ({ ctx, input }) => {
-    await requireSharedRun(ctx.prisma, input.token, input.runId);
-    return runLogitLens(ctx.prisma, ctx.runtime, input);
-  });
+export const sharedLogitLensRoute = sharedRunProcedure
+  .input(LogitLensInputSchema)
+  .query(({ ctx, input }) => runLogitLens(ctx.prisma, ctx.runtime, { ...input, runId: ctx.run.runId }));
