@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openHarness } from "./harness.ts";
+import { openHarness, TEST_AUTH } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof openHarness>>;
 beforeAll(async () => {
@@ -109,6 +109,35 @@ describe("login rate limiting", () => {
       code: "TOO_MANY_REQUESTS",
       message: expect.stringContaining("15 minutes"),
     });
+  });
+
+  it("is atomic: 25 parallel wrong passwords for one account reach the password check at most 5 times", async () => {
+    const target = await h.user("Raced");
+    const codes = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        h
+          .client(`192.0.2.${100 + i}`)
+          .api((a) => a.auth.signIn({ email: target.email, password: `wrong-${i}` }))
+          .then(() => "OK", code),
+      ),
+    );
+    expect(codes.filter((c) => c === "UNAUTHORIZED")).toHaveLength(5);
+    expect(codes.filter((c) => c === "TOO_MANY_REQUESTS")).toHaveLength(20);
+    expect(await h.db.prisma.loginAttempt.count({ where: { email: target.email } })).toBe(5);
+  });
+
+  it("is atomic per IP too: 60 parallel guesses on different accounts from one IP, at most 50 checked", async () => {
+    const ip = "203.0.113.77";
+    const codes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        h
+          .client(ip)
+          .api((a) => a.auth.signIn({ email: `parallel${i}@example.com`, password: "guess" }))
+          .then(() => "OK", code),
+      ),
+    );
+    expect(codes.filter((c) => c === "UNAUTHORIZED")).toHaveLength(TEST_AUTH.maxFailuresPerIp);
+    expect(codes.filter((c) => c === "TOO_MANY_REQUESTS")).toHaveLength(60 - TEST_AUTH.maxFailuresPerIp);
   });
 
   it("limits one IP across many accounts", async () => {

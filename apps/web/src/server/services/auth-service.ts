@@ -3,7 +3,7 @@ import { hashPassword, verifyPassword } from "@bupo/db/password";
 import type { SignInInputSchema, SignUpInputSchema } from "@bupo/shared/auth";
 import type { z } from "zod";
 import { AppError } from "../errors.ts";
-import { assertLoginAllowed, type LoginLimits, recordLoginAttempt } from "./login-rate-limit.ts";
+import { type LoginLimits, markLoginSucceeded, reserveLoginAttempt } from "./login-rate-limit.ts";
 import { createSession, type RequestMeta } from "./session-service.ts";
 
 export interface AuthConfig extends LoginLimits {
@@ -39,12 +39,13 @@ export async function signIn(
   meta: RequestMeta,
   config: AuthConfig,
 ) {
-  await assertLoginAllowed(prisma, input.email, meta.ip, config);
+  // Reserved as a failure before the password is checked: parallel guesses cannot outrun the limit.
+  const attemptId = await reserveLoginAttempt(prisma, input.email, meta.ip, config);
   const user = await prisma.user.findUnique({ where: { email: input.email } });
   dummyHash ??= hashPassword(crypto.randomUUID());
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
-  await recordLoginAttempt(prisma, input.email, meta.ip, ok && !!user);
   if (!user || !ok) throw new AppError("UNAUTHORIZED", "Wrong email or password.");
+  await markLoginSucceeded(prisma, attemptId);
   const session = await createSession(prisma, user.id, meta, config.sessionTtlDays);
   return { user: { id: user.id, email: user.email, name: user.name }, session };
 }
