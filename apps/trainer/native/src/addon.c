@@ -58,6 +58,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"softmax", bupo_softmax},
       {"softmaxGrad", bupo_softmax_grad},
       {"entropyRows", bupo_entropy_rows},
+      {"logitStatsRows", bupo_logit_stats_rows},
       {"adamw", bupo_adamw},
       {"rope", bupo_rope},
   };

@@ -14,6 +14,7 @@ napi_value bupo_swiglu_grad(napi_env env, napi_callback_info info);
 napi_value bupo_softmax(napi_env env, napi_callback_info info);
 napi_value bupo_softmax_grad(napi_env env, napi_callback_info info);
 napi_value bupo_entropy_rows(napi_env env, napi_callback_info info);
+napi_value bupo_logit_stats_rows(napi_env env, napi_callback_info info);
 napi_value bupo_adamw(napi_env env, napi_callback_info info);
 napi_value bupo_rope(napi_env env, napi_callback_info info);
 

@@ -119,8 +119,8 @@ napi_value bupo_softmax_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* entropyRows(heap, z, out, rows, n): out[r] = H(softmax(z[r])) in nats. */
-napi_value bupo_entropy_rows(napi_env env, napi_callback_info info) {
+/* Rows of z reduced to H (stride 1) or to (logsumexp, H) pairs (stride 2). */
+static napi_value entropy_rows(napi_env env, napi_callback_info info, size_t stride) {
   napi_value argv[MAX_ARGS];
   heap_view heap;
   uint32_t zo, oo, rows, n;
@@ -128,14 +128,22 @@ napi_value bupo_entropy_rows(napi_env env, napi_callback_info info) {
       !arg_u32(env, argv[3], "rows", &rows) || !arg_u32(env, argv[4], "n", &n))
     return NULL;
   const float *z = heap_floats(env, &heap, zo, (size_t)rows * n, "z");
-  float *out = z == NULL ? NULL : heap_floats(env, &heap, oo, rows, "out");
+  float *out = z == NULL ? NULL : heap_floats(env, &heap, oo, (size_t)rows * stride, "out");
   if (out == NULL) return NULL;
   for (size_t r = 0; r < rows; r++) {
     const float *zr = z + r * (size_t)n;
     float m = row_max(zr, n);
     float s, w;
     exp_moments(zr, n, m, &s, &w);
-    out[r] = logf(s) - w / s; /* H = log S − Σ e·(z−m) / S */
+    float log_s = logf(s);
+    if (stride == 2) out[2 * r] = m + log_s; /* logsumexp */
+    out[stride * r + stride - 1] = log_s - w / s; /* H = log S − Σ e·(z−m) / S */
   }
   return NULL;
 }
+
+/* entropyRows(heap, z, out, rows, n): out[r] = H(softmax(z[r])) in nats. */
+napi_value bupo_entropy_rows(napi_env env, napi_callback_info info) { return entropy_rows(env, info, 1); }
+
+/* logitStatsRows(heap, z, out, rows, n): out[2r] = logsumexp(z[r]), out[2r+1] = H(softmax(z[r])). */
+napi_value bupo_logit_stats_rows(napi_env env, napi_callback_info info) { return entropy_rows(env, info, 2); }

@@ -26,15 +26,24 @@ export interface SafetensorsFile {
 
 const SUPPORTED = new Set(["F32", "F16", "BF16"]);
 
-/** Parses the header and exposes the data section without copying it. `source` names the file in errors. */
-export function parseSafetensors(buf: Uint8Array, source = "safetensors"): SafetensorsFile {
-  if (buf.byteLength < 8) throw new Error(`${source}: file too short for a safetensors header`);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (8 + n > buf.byteLength)
-    throw new Error(`${source}: header length ${n} exceeds file size ${buf.byteLength}`);
-  const header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + n))) as Record<string, unknown>;
-  const data = buf.subarray(8 + n);
+/** Byte length N of the JSON header, from the file's first 8 bytes. */
+export function safetensorsHeaderLength(first8: Uint8Array, source = "safetensors"): number {
+  if (first8.byteLength < 8) throw new Error(`${source}: file too short for a safetensors header`);
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${source}: header length ${n} is not plausible`);
+  return Number(n);
+}
+
+/**
+ * Tensor entries and metadata of a header (the N bytes after the length prefix); `dataBytes` is the size of the
+ * data section (offsets must lie inside it).
+ */
+export function parseSafetensorsHeader(
+  headerBytes: Uint8Array,
+  dataBytes: number,
+  source = "safetensors",
+): Pick<SafetensorsFile, "entries" | "metadata"> {
+  const header = JSON.parse(new TextDecoder().decode(headerBytes)) as Record<string, unknown>;
   const entries = new Map<string, SafetensorsEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
@@ -44,21 +53,28 @@ export function parseSafetensors(buf: Uint8Array, source = "safetensors"): Safet
     }
     const e = raw as { dtype: string; shape: number[]; data_offsets: [number, number] };
     const [begin, end] = e.data_offsets;
-    if (!(begin <= end && end <= data.byteLength))
+    if (!(begin <= end && end <= dataBytes))
       throw new Error(`${source}: tensor ${name} has offsets out of range`);
     entries.set(name, { dtype: e.dtype, shape: e.shape, dataOffsets: [begin, end] });
   }
-  return { entries, metadata, data };
+  return { entries, metadata };
 }
 
-/** Decodes one tensor to float32. Throws for non-float dtypes or inconsistent sizes. */
-export function readTensorAsFloat32(
-  file: SafetensorsFile,
+/** Parses the header and exposes the data section without copying it. `source` names the file in errors. */
+export function parseSafetensors(buf: Uint8Array, source = "safetensors"): SafetensorsFile {
+  const n = safetensorsHeaderLength(buf, source);
+  if (8 + n > buf.byteLength)
+    throw new Error(`${source}: header length ${n} exceeds file size ${buf.byteLength}`);
+  const data = buf.subarray(8 + n);
+  return { ...parseSafetensorsHeader(buf.subarray(8, 8 + n), data.byteLength, source), data };
+}
+
+/** Throws unless `e` is a float tensor whose byte size matches its shape; returns its dtype. */
+export function checkFloatEntry(
+  e: SafetensorsEntry,
   name: string,
   source = "safetensors",
-): Float32Array {
-  const e = file.entries.get(name);
-  if (e === undefined) throw new Error(`${source}: tensor ${name} not found`);
+): SafetensorsFloatDtype {
   if (!SUPPORTED.has(e.dtype))
     throw new Error(`${source}: tensor ${name} has dtype ${e.dtype}; supported: F32, F16, BF16`);
   const dtype = e.dtype as SafetensorsFloatDtype;
@@ -69,6 +85,19 @@ export function readTensorAsFloat32(
       `${source}: tensor ${name} byte size ${end - begin} does not match shape [${e.shape}] ${dtype}`,
     );
   }
+  return dtype;
+}
+
+/** Decodes one tensor to float32. Throws for non-float dtypes or inconsistent sizes. */
+export function readTensorAsFloat32(
+  file: SafetensorsFile,
+  name: string,
+  source = "safetensors",
+): Float32Array {
+  const e = file.entries.get(name);
+  if (e === undefined) throw new Error(`${source}: tensor ${name} not found`);
+  const dtype = checkFloatEntry(e, name, source);
+  const [begin, end] = e.dataOffsets;
   return decodeToFloat32(file.data.subarray(begin, end), dtype);
 }
 

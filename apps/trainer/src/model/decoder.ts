@@ -55,7 +55,8 @@ interface LayerOutput {
   kv?: KvEntry;
 }
 
-function decoderLayer(
+/** One decoder layer on h [B, T, d] (also used layer by layer by the streamed analysis). */
+export function decoderLayer(
   lw: LayerWeights,
   c: ModelConfig,
   h: tf.Tensor3D,

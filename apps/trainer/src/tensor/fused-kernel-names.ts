@@ -12,6 +12,7 @@ export const FUSED_KERNELS = {
   rope: "BupoRope",
   ropeGrad: "BupoRopeGrad",
   entropy: "BupoEntropy",
+  logitStats: "BupoLogitStats",
   adamW: "BupoAdamW",
 } as const;
 

@@ -68,6 +68,16 @@ export function entropyFromLogits<R extends tf.Rank>(logits: tf.Tensor<R>): tf.T
   });
 }
 
+/**
+ * Per row: [logsumexp(z), H(softmax(z))] in nats — what an online log-sum-exp over vocabulary chunks needs.
+ * No gradient (analysis only). logits [..., V] → [..., 2].
+ */
+export function logitStats<R extends tf.Rank>(logits: tf.Tensor<R>): tf.Tensor {
+  if (hasFusedKernel("logitStats") && logits.dtype === "float32")
+    return run("logitStats", { logits }) as tf.Tensor;
+  return tf.tidy(() => tf.stack([tf.logSumExp(logits, -1), entropyFromLogits(logits)], -1));
+}
+
 export interface AdamWUpdate {
   lr: number;
   beta1: number;

@@ -69,6 +69,8 @@ export interface NativeAddon {
     sign: number,
   ): void;
   entropyRows(heap: Uint8Array, z: number, out: number, rows: number, n: number): void;
+  /** out[2r] = logsumexp(z[r]), out[2r+1] = H(softmax(z[r])). */
+  logitStatsRows(heap: Uint8Array, z: number, out: number, rows: number, n: number): void;
   adamw(
     heap: Uint8Array,
     p: number,

@@ -126,6 +126,16 @@ const runners: Record<keyof typeof FUSED_KERNELS, Run> = {
     if (n > 0) addon.entropyRows(heapOf(backend), offsetOf(backend, logits), offsetOf(backend, out), rows, n);
     return out;
   },
+  logitStats(addon, backend, { inputs }) {
+    const logits = inputs.logits as tf.TensorInfo;
+    float32Only("logitStats", logits);
+    const n = lastDim(logits);
+    const out = backend.makeOutput([...logits.shape.slice(0, -1), 2], "float32");
+    const rows = sizeOf(logits.shape) / Math.max(n, 1);
+    if (n > 0)
+      addon.logitStatsRows(heapOf(backend), offsetOf(backend, logits), offsetOf(backend, out), rows, n);
+    return out;
+  },
   adamW(addon, backend, { inputs, attrs }) {
     const p = inputs.param as tf.TensorInfo;
     const g = inputs.grad as tf.TensorInfo;
@@ -158,7 +168,11 @@ const runners: Record<keyof typeof FUSED_KERNELS, Run> = {
 };
 
 export function nativeFusedKernels({ addon }: NativeKernelContext): tf.KernelConfig[] {
-  return (Object.keys(runners) as Array<keyof typeof FUSED_KERNELS>).map((key) => {
+  // An addon built before logitStatsRows existed leaves that kernel to the composite fallback.
+  const keys = (Object.keys(runners) as Array<keyof typeof FUSED_KERNELS>).filter(
+    (key) => key !== "logitStats" || typeof addon.logitStatsRows === "function",
+  );
+  return keys.map((key) => {
     const run = runners[key];
     const kernelFunc: KernelFunc = (args: KernelParams) => run(addon, args.backend as BackendWasm, args);
     return { kernelName: FUSED_KERNELS[key], backendName: "wasm", kernelFunc };
