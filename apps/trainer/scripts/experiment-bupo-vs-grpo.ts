@@ -42,6 +42,8 @@ import {
 } from "@bupo/shared";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend/index.ts";
+import { NO_FILE_ROOTS } from "../src/files/file-roots.ts";
+import { RunFiles } from "../src/files/run-files.ts";
 import { disposeWeights, generate } from "../src/model/index.ts";
 import {
   collectRollout,
@@ -95,8 +97,13 @@ const INTERNAL_LAYER: Record<ModelFamily, number> = { qwen3: 0, qwen2: 0, llama:
 const FAMILIES: ModelFamily[] = ["qwen3", "llama"];
 const ALGORITHMS: Algorithm[] = ["grpo", "bupo"];
 
+/** The experiment folder as the only model root: warm-start checkpoints are named relative to it. */
+function modelsIn(dir: string): RunFiles {
+  return new RunFiles({ ...NO_FILE_ROOTS, dirs: { ...NO_FILE_ROOTS.dirs, models: [dir] } });
+}
+
 /**
- * The run config. With `checkpoint` (the shared warm start, see {@link warmStart}) the model is that checkpoint and
+ * The run config. With `checkpoint` (relative to the experiment folder) (the shared warm start, see {@link warmStart}) the model is that checkpoint and
  * the warm start is skipped; everything else is the same as the standalone run.
  */
 function runConfig(
@@ -111,7 +118,7 @@ function runConfig(
     seed,
     name: `exp-${family}-${algorithm}-s${seed}`,
     model: checkpoint
-      ? { source: "checkpoint", path: checkpoint }
+      ? { source: "checkpoint", root: "models", path: checkpoint }
       : { source: "preset", family, preset: "tiny" },
     task: { source: "builtin", name: "sorting", difficulty: 1 },
     warmStart: { sftSteps: checkpoint ? 0 : b.sftSteps, batchSize: 32, lr: 1e-3 },
@@ -210,7 +217,8 @@ async function runOne(
   ws: WarmStart,
   dir: string,
 ): Promise<RunResult> {
-  const config = runConfig(family, algorithm, seed, b, ws.checkpoint);
+  const config = runConfig(family, algorithm, seed, b, path.relative(dir, ws.checkpoint));
+  const files = modelsIn(dir);
   const outDir = path.join(dir, `${family}-${algorithm}-s${seed}`);
   const steps: StepMetrics[] = [];
   const evals: EvalMetrics[] = [];
@@ -221,7 +229,7 @@ async function runOne(
   try {
     const summary = await runTraining(
       config,
-      { outDir, checkpointOnCancel: false, keepModel: true },
+      { outDir, checkpointOnCancel: false, keepModel: true, files },
       {
         step: ({ metrics }) => {
           steps.push(metrics);
@@ -243,7 +251,7 @@ async function runOne(
     );
     model = summary.model;
     if (summary.status !== "completed" || !model) throw new Error(`run ended ${summary.status}`);
-    normedLayers = await normedProfile(config, model);
+    normedLayers = await normedProfile(config, model, files);
   } finally {
     if (model) disposeWeights(model.weights);
     await rm(outDir, { recursive: true, force: true });
@@ -283,9 +291,9 @@ const NORMED_PROBE_PROMPTS = 32;
  * sampled from the final policy (T = 1) on the first held-out prompts with a seed that depends only on the run
  * seed, so the paired runs get the same prompts and sampling stream.
  */
-async function normedProfile(config: RunConfig, model: LoadedModel): Promise<LayerEntropy> {
-  const task = await taskFromConfig(config);
-  const tokenizer = await tokenizerFromConfig(config);
+async function normedProfile(config: RunConfig, model: LoadedModel, files: RunFiles): Promise<LayerEntropy> {
+  const task = await taskFromConfig(config, files);
+  const tokenizer = await tokenizerFromConfig(config, files);
   const problems = task.heldOut.slice(0, NORMED_PROBE_PROMPTS);
   const rollout = await collectRollout({ generate }, model, tokenizer, problems, task.grade, {
     ...config.rl,

@@ -21,6 +21,16 @@ const TrainerEnvSchema = z.object({
   TRAINER_DATA_DIR: z.string().default("data/trainer"),
   /** Run folders (metrics JSONL, checkpoints); point every trainer at shared storage to allow resumes. */
   TRAINER_RUNS_DIR: z.string().optional(),
+  /**
+   * File roots a run config may name (src/files): model folders (default TRAINER_DATA_DIR/models), dataset
+   * folders (default TRAINER_DATA_DIR/datasets) and the product's built-in data (none by default); each a list
+   * separated by ":". The Hugging Face hub cache is HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub.
+   */
+  TRAINER_MODELS_DIRS: z.string().optional(),
+  TRAINER_DATASETS_DIRS: z.string().optional(),
+  TRAINER_BUILTIN_DIRS: z.string().optional(),
+  HF_HUB_CACHE: z.string().optional(),
+  HF_HOME: z.string().optional(),
   TRAINER_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** OpenBLAS kernels on the wasm backend (apps/trainer/native): "on" when the addon is built, "off" = plain wasm. */
   BUPO_NATIVE_KERNELS: z.enum(["on", "off"]).default("on"),

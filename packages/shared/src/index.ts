@@ -1,6 +1,7 @@
 export * from "./analysis-config.ts";
 export * from "./analysis-result.ts";
 export * from "./errors.ts";
+export * from "./file-ref.ts";
 export * from "./metrics.ts";
 export * from "./model-config.ts";
 export * from "./model-presets.ts";

@@ -69,17 +69,18 @@ describe("RunConfigSchema defaults", () => {
 
   it("accepts a dataset task and fills its defaults", () => {
     const input: RunConfigInput = {
-      task: { source: "dataset", path: "/data/deepmath-5k.parquet", tokenizerPath: "/tok/qwen3" },
+      task: { source: "dataset", path: "deepmath-5k.parquet", tokenizer: { path: "qwen3" } },
     };
     const cfg = RunConfigSchema.parse(input);
     expect(cfg.task).toEqual({
       source: "dataset",
-      path: "/data/deepmath-5k.parquet",
+      root: "datasets",
+      path: "deepmath-5k.parquet",
       format: "parquet",
       promptKey: "prompt",
       answerKey: "reward_model.ground_truth",
       evalPath: "",
-      tokenizerPath: "/tok/qwen3",
+      tokenizer: { root: "models", path: "qwen3" },
       enableThinking: false,
       maxRows: 0,
       heldOutFraction: 0.1,
@@ -133,9 +134,46 @@ describe("RunConfigSchema field errors name the field and range", () => {
     ]);
   });
 
+  it("file references are relative to a known root: absolute paths, `..` and unknown roots are field errors", () => {
+    const dataset = (task: object) =>
+      issuesOf({ task: { source: "dataset", tokenizer: { path: "t" }, ...task } });
+    expect(dataset({ path: "/etc/passwd" })).toEqual([
+      {
+        field: "task.path",
+        message: 'path must be relative to its root, not an absolute path (got "/etc/passwd")',
+      },
+    ]);
+    expect(dataset({ path: "../../../../etc/passwd" })).toEqual([
+      { field: "task.path", message: 'path must not contain ".." segments (got "../../../../etc/passwd")' },
+    ]);
+    expect(dataset({ path: "a.jsonl", evalPath: "x/../../b" })[0]?.field).toBe("task.evalPath");
+    expect(dataset({ path: "a\u0000.jsonl" })[0]?.message).toContain("control characters");
+    expect(dataset({ path: "a.jsonl", root: "etc" })).toEqual([
+      { field: "task.root", message: 'root must be one of datasets, builtin (got "etc")' },
+    ]);
+    expect(dataset({ path: "a.jsonl", tokenizer: { root: "models", path: "/tok" } })[0]?.field).toBe(
+      "task.tokenizer.path",
+    );
+    expect(
+      issuesOf({ model: { source: "checkpoint", path: "/data/trainer/runs/x/checkpoints/step-6" } }),
+    ).toEqual([
+      {
+        field: "model.path",
+        message:
+          'path must be relative to its root, not an absolute path (got "/data/trainer/runs/x/checkpoints/step-6")',
+      },
+    ]);
+    expect(issuesOf({ model: { source: "run-checkpoint", runId: "../x" } })).toEqual([
+      { field: "model.runId", message: 'runId must be a run id (got "../x")' },
+    ]);
+    expect(
+      RunConfigSchema.safeParse({ model: { source: "run-checkpoint", runId: "cm0abc", step: 6 } }).success,
+    ).toBe(true);
+  });
+
   it("required dataset fields", () => {
-    expect(issuesOf({ task: { source: "dataset", tokenizerPath: "/t" } })).toEqual([
-      { field: "task.path", message: "path is required (a string of 1 to 1024 characters)" },
+    expect(issuesOf({ task: { source: "dataset", tokenizer: { path: "t" } } })).toEqual([
+      { field: "task.path", message: "path is required (a path relative to its root)" },
     ]);
   });
 
@@ -186,7 +224,7 @@ describe("RunConfigSchema cross-field refinements", () => {
   });
 
   it("checkpoint models skip the preset layer check (the trainer checks k)", () => {
-    const model = { source: "checkpoint", path: "/runs/x/ckpt-100" };
+    const model = { source: "checkpoint", path: "qwen3-0.6b" };
     expect(RunConfigSchema.safeParse({ model, rl: { internalLayer: 20 } }).success).toBe(true);
   });
 

@@ -1,7 +1,9 @@
 /**
- * Task source (`config.task`): a built-in verifiable task generated on the fly, or a dataset file.
+ * Task source (`config.task`): a built-in verifiable task generated on the fly, or a dataset file under one of
+ * the trainer's dataset roots (file-ref.ts).
  */
 import { z } from "zod";
+import { DATASET_ROOTS, fileRefSchema, relativePathField, TOKENIZER_ROOTS } from "./file-ref.ts";
 import { booleanField, enumOf, intField, numberField, objectError, stringField } from "./schema-helpers.ts";
 
 /** Built-in task ids (keys of the trainer's task registry). */
@@ -48,7 +50,10 @@ export const DatasetTaskSchema = z
   .object(
     {
       source: z.literal("dataset").describe("Read problems from a file"),
-      path: stringField({ min: 1, max: 1024, describe: "Path of the training file on the trainer machine" }),
+      root: enumOf(DATASET_ROOTS)
+        .default("datasets")
+        .describe("Where the files live: datasets (the trainer's datasets folder) or builtin (product data)"),
+      path: relativePathField({ describe: "Training file relative to its root" }),
       format: DatasetFormatSchema.default("parquet"),
       promptKey: stringField({
         min: 1,
@@ -62,16 +67,16 @@ export const DatasetTaskSchema = z
         describe:
           "Dotted column/key of the reference answer (parquet `reward_model.ground_truth`, jsonl `answer`)",
       }).default("reward_model.ground_truth"),
-      evalPath: stringField({
-        max: 1024,
+      evalPath: relativePathField({
+        optional: true,
         describe:
-          "Optional separate evaluation file (same format); empty = hold out heldOutFraction of `path`",
+          "Optional separate evaluation file in the same root (same format); empty = hold out heldOutFraction of `path`",
       }).default(""),
-      tokenizerPath: stringField({
-        min: 1,
-        max: 1024,
+      tokenizer: fileRefSchema(TOKENIZER_ROOTS, {
+        defaultRoot: "models",
         describe:
           "Folder with tokenizer.json + tokenizer_config.json (chat template) for this dataset's model",
+        pathDescribe: "Tokenizer folder relative to its root",
       }),
       enableThinking: booleanField({
         default: false,

@@ -1,7 +1,9 @@
-import path from "node:path";
 import { BUILTIN_TASKS, MODEL_PRESETS } from "@bupo/shared";
+import { pino } from "pino";
 import { initBackend } from "../backend/index.ts";
 import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
+import { fileRootsFromEnv } from "../files/file-roots.ts";
+import { RunFiles } from "../files/run-files.ts";
 import { logitLensOfRun } from "../service/logit-lens-job.ts";
 import { startTrainerService } from "../service/trainer-service.ts";
 import { createJobRunner } from "../service/training-runner.ts";
@@ -10,10 +12,13 @@ import { createJobRunner } from "../service/training-runner.ts";
 export async function serveCommand(): Promise<void> {
   const env = readTrainerEnv();
   const backend = await initBackend({ prefer: env.TRAINER_BACKEND, native: nativeKernelOptions(env) });
-  const runsDir = env.TRAINER_RUNS_DIR ?? path.join(env.TRAINER_DATA_DIR, "runs");
+  const files = new RunFiles(
+    fileRootsFromEnv(env),
+    pino({ level: env.LOG_LEVEL, base: { service: "trainer" } }),
+  );
   const service = await startTrainerService(env, {
-    runner: createJobRunner(runsDir),
-    logitLens: (input) => logitLensOfRun(runsDir, input),
+    runner: createJobRunner(files),
+    logitLens: (input) => logitLensOfRun(files, input),
     describeBackend: () => ({
       backend: backend.backend,
       threads: backend.threads,

@@ -11,8 +11,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { EvalMetrics, RunConfig, StepMetrics } from "@bupo/shared";
+import { fileRefText } from "@bupo/shared/file-ref";
+import { modelSourceText } from "@bupo/shared/model-config";
 import { describeBackend, initBackend } from "../backend/index.ts";
 import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
+import { fileRootsFromEnv } from "../files/file-roots.ts";
+import { RunFiles } from "../files/run-files.ts";
 import type { TrainerEventMap } from "../train/events.ts";
 import { runTraining, type TrainerListeners } from "../train/trainer.ts";
 import {
@@ -185,15 +189,19 @@ export const trainCommand: CommandFn = async (argv: string[], io: CliIo) => {
     );
   }
 
-  const info = await initBackend({ prefer: backend, native: nativeKernelOptions(readTrainerEnv()) });
+  const env = readTrainerEnv();
+  const info = await initBackend({ prefer: backend, native: nativeKernelOptions(env) });
+  // The operator's own machine: refused files are explained on stderr, roots come from the environment.
+  const files = new RunFiles(fileRootsFromEnv(env), {
+    warn: (detail, msg) => io.stderr(`train: ${msg}: ${JSON.stringify(detail)}\n`),
+  });
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, "run-config.json"), `${JSON.stringify(config, null, 2)}\n`);
-  const model =
-    config.model.source === "preset" ? `${config.model.family}/${config.model.preset}` : config.model.path;
+  const model = modelSourceText(config.model);
   const task =
     config.task.source === "builtin"
       ? `${config.task.name} (level ${config.task.difficulty})`
-      : config.task.path;
+      : fileRefText(config.task);
   io.stderr(
     `train: ${config.algorithm} · model ${model} · task ${task} · ${config.warmStart.sftSteps} warm-start + ${config.rl.totalSteps} RL steps · ` +
       `${describeBackend(info)} · out ${outDir}\n`,
@@ -215,7 +223,7 @@ export const trainCommand: CommandFn = async (argv: string[], io: CliIo) => {
   try {
     const summary = await runTraining(
       config,
-      { outDir, resumeFrom: resume, signal: controller.signal, microBatchSize },
+      { outDir, resumeFrom: resume, signal: controller.signal, microBatchSize, files },
       report,
     );
     report.close();

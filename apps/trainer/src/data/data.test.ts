@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RunConfigSchema } from "@bupo/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testFiles } from "../files/test-files.ts";
 import { computeScore } from "../reward/compute-score.ts";
 import { loadJsonlDataset, parseJsonlDataset } from "./jsonl.ts";
 import { loadDatasetTask } from "./load.ts";
@@ -74,18 +75,19 @@ describe.skipIf(!HAVE_DATASETS)("verl parquet files (shared/datasets)", () => {
     const cfg = RunConfigSchema.parse({
       task: {
         source: "dataset",
-        path: join(DATASETS, "amc2023.parquet"),
-        tokenizerPath: "/unused",
+        path: "amc2023.parquet",
+        tokenizer: { path: "unused" },
         heldOutFraction: 0.25,
       },
     });
     if (cfg.task.source !== "dataset") throw new Error("unreachable");
-    const a = await loadDatasetTask(cfg.task, 1);
-    const b = await loadDatasetTask(cfg.task, 1);
+    const files = testFiles({ datasets: DATASETS });
+    const a = await loadDatasetTask(cfg.task, 1, files);
+    const b = await loadDatasetTask(cfg.task, 1, files);
     expect(a.heldOut).toHaveLength(10);
     expect(a.train).toHaveLength(30);
     expect(a.heldOut.map((r) => r.id)).toEqual(b.heldOut.map((r) => r.id));
-    const withEval = await loadDatasetTask({ ...cfg.task, evalPath: join(DATASETS, "aime_2024.parquet") }, 1);
+    const withEval = await loadDatasetTask({ ...cfg.task, evalPath: "aime_2024.parquet" }, 1, files);
     expect(withEval.train).toHaveLength(40);
     expect(withEval.heldOut).toHaveLength(30);
   });

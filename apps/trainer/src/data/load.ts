@@ -1,5 +1,6 @@
 /** Load the rows of a dataset task config (`config.task` with `source: "dataset"`). */
 import type { DatasetTask } from "@bupo/shared";
+import type { RunFiles } from "../files/run-files.ts";
 import { loadJsonlDataset } from "./jsonl.ts";
 import { loadParquetDataset } from "./parquet.ts";
 import { type Split, splitTrainHeldOut } from "./split.ts";
@@ -16,17 +17,23 @@ export function loadDatasetFile(
 
 /**
  * Train and held-out rows of a dataset task: the separate `evalPath` when given, else a deterministic
- * `heldOutFraction` split of `path` seeded with the run seed.
+ * `heldOutFraction` split of `path` seeded with the run seed. Files are opened inside the task's root.
  */
-export async function loadDatasetTask(task: DatasetTask, seed: number): Promise<Split<DatasetRow>> {
+export async function loadDatasetTask(
+  task: DatasetTask,
+  seed: number,
+  files: RunFiles,
+): Promise<Split<DatasetRow>> {
   const options: LoadOptions = {
     promptKey: task.promptKey,
     answerKey: task.answerKey,
     maxRows: task.maxRows || undefined,
   };
-  const rows = await loadDatasetFile(task.path, task.format, options);
-  if (task.evalPath) {
-    return { train: rows, heldOut: await loadDatasetFile(task.evalPath, task.format, options) };
-  }
+  const load = (relative: string) =>
+    files.load("dataset", { root: task.root, path: relative }, (file) =>
+      loadDatasetFile(file, task.format, options),
+    );
+  const rows = await load(task.path);
+  if (task.evalPath) return { train: rows, heldOut: await load(task.evalPath) };
   return splitTrainHeldOut(rows, { fraction: task.heldOutFraction, seed });
 }

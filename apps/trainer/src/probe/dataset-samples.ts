@@ -26,6 +26,7 @@ import type { DatasetFormat, DatasetTask } from "@bupo/shared";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { loadDatasetFile } from "../data/load.ts";
+import type { RunFiles } from "../files/run-files.ts";
 import { computeScore } from "../reward/compute-score.ts";
 import { deriveSeed } from "../tasks/rng.ts";
 import type { ChatMessage } from "../tokenizer/index.ts";
@@ -213,17 +214,23 @@ export function datasetSamples(
 }
 
 /**
- * Samples of a dataset task for an analysis job: the first `sampleSize` rows (at most `maxRows`); rows without a
+ * Samples of a dataset task for an analysis job (its file opened through `files`): the first `sampleSize` rows (at most `maxRows`); rows without a
  * response get one sampled from the model; every response is graded (src/reward `computeScore`).
  */
 export async function datasetTaskSamples(
-  task: Pick<DatasetTask, "path" | "format" | "promptKey" | "answerKey" | "enableThinking" | "maxRows">,
+  task: Pick<
+    DatasetTask,
+    "root" | "path" | "format" | "promptKey" | "answerKey" | "enableThinking" | "maxRows"
+  >,
   model: ProbeModel,
   tok: ProbeTokenizer,
   opts: ProbeDrawOptions,
+  files: RunFiles,
 ): Promise<ProbeSampleSet> {
   const n = task.maxRows > 0 ? Math.min(task.maxRows, opts.sampleSize) : opts.sampleSize;
-  const problems = await readDatasetProblems(task, n);
+  const problems = await files.load("dataset", task, (file) =>
+    readDatasetProblems({ ...task, path: file }, n),
+  );
   const prompt = { enableThinking: task.enableThinking };
   const missing = problems.flatMap((p, i) => (p.response === undefined ? [i] : [])); // row indices
   const prompts = missing.map((i) =>

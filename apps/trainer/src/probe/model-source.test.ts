@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend/index.ts";
 import { saveHfCheckpoint } from "../checkpoint/index.ts";
+import { testFiles } from "../files/test-files.ts";
 import { initWeights } from "../model/init-weights.ts";
 import { toyConfig } from "../model/test-utils/toy.ts";
 import { disposeWeights } from "../model/weights.ts";
@@ -25,8 +26,8 @@ describe("model sources", () => {
       seed: 9,
     });
     const before = tf.memory().numTensors;
-    const probe = await loadModelSource(run.model, run.seed);
-    const train = await initialModel(run, defaultTokenizer());
+    const probe = await loadModelSource(run.model, run.seed, testFiles({}));
+    const train = await initialModel(run, defaultTokenizer(), testFiles({}));
     expect(probe.config).toEqual(train.config);
     expect(probe.info).toMatchObject({ source: "preset", tokenizer: "char", tieWordEmbeddings: false });
     expect(await probe.weights.embedTokens.data()).toEqual(await train.weights.embedTokens.data());

@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { defaultRunConfig, type ModelSource, type TieEmbeddings } from "@bupo/shared";
 import { loadHfCheckpoint } from "../checkpoint/index.ts";
+import type { RunFiles } from "../files/run-files.ts";
 import { countParameters, type ModelConfig, type ModelFamily } from "../model/config.ts";
 import { initWeights } from "../model/init-weights.ts";
 import type { ModelPresetName } from "../model/presets.ts";
@@ -103,11 +104,16 @@ export function presetModel(spec: PresetSpec, initSeed: number): ProbeModel {
 }
 
 /**
- * The model of a run config's `model` section. A preset is initialised exactly like a `train` run with the
- * same seed (src/train `initialModel`: init seed derived from `seed` and "init").
+ * The model of a run config's `model` section; a model folder or run checkpoint is opened through `files`.
+ * A preset is initialised exactly like a `train` run with the same seed (src/train `initialModel`: init seed
+ * derived from `seed` and "init").
  */
-export async function loadModelSource(source: ModelSource, seed: number): Promise<ProbeModel> {
-  return source.source === "checkpoint"
-    ? loadCheckpointModel(source.path)
-    : presetModel(source, deriveSeed(seed, "init"));
+export async function loadModelSource(
+  source: ModelSource,
+  seed: number,
+  files: RunFiles,
+): Promise<ProbeModel> {
+  return source.source === "preset"
+    ? presetModel(source, deriveSeed(seed, "init"))
+    : files.loadModel(source, loadCheckpointModel);
 }

@@ -5,11 +5,14 @@
  * Cancellation: `signal` is checked between stages and chunks ({@link ProbeAbortedError}).
  */
 import type { AnalysisConfig, AnalysisResult } from "@bupo/shared";
+import { modelSourceText } from "@bupo/shared/model-config";
+import { NO_FILE_ROOTS } from "../files/file-roots.ts";
+import { RunFiles } from "../files/run-files.ts";
 import { disposeWeights } from "../model/weights.ts";
 import { buildAnalysisResult } from "./analysis-result.ts";
 import { analyzeSamples } from "./analyze-samples.ts";
 import { datasetTaskSamples } from "./dataset-samples.ts";
-import { checkAborted, ProbeInputError } from "./input-error.ts";
+import { checkAborted } from "./input-error.ts";
 import { loadModelSource, type ProbeModel } from "./model-source.ts";
 import { type ProbeSampleSet, withPromptFallback } from "./samples.ts";
 import { builtinTaskSamples } from "./task-samples.ts";
@@ -19,25 +22,29 @@ export interface EntropyAnalysisOptions {
   signal?: AbortSignal;
   /** Progress lines (model loaded, samples ready). */
   log?: (message: string) => void;
+  /** Opens the model folder, dataset and tokenizer the config names. Default: none may be opened. */
+  files?: RunFiles;
 }
 
 /** The probe samples of the job's task. */
 async function taskSamples(
   cfg: AnalysisConfig,
   model: ProbeModel,
+  files: RunFiles,
   signal?: AbortSignal,
 ): Promise<ProbeSampleSet> {
   const opts = { ...cfg, signal };
   const task = cfg.task;
   if (task.source === "builtin") return builtinTaskSamples(task, model, opts);
-  // The model's own tokenizer first (its ids are the model's); else the dataset's tokenizerPath.
-  const tok = model.tokenizer ?? (await loadTokenizerJson(task.tokenizerPath));
-  if (!tok) {
-    throw new ProbeInputError(
-      `no tokenizer for dataset ${task.path}: the model has none and ${task.tokenizerPath} has no tokenizer.json`,
-    );
-  }
-  return datasetTaskSamples(task, model, tok, opts);
+  // The model's own tokenizer first (its ids are the model's); else the dataset's tokenizer folder.
+  const tok =
+    model.tokenizer ??
+    (await files.load("tokenizer", task.tokenizer, async (dir) => {
+      const found = await loadTokenizerJson(dir);
+      if (!found) throw new Error(`${dir} has no tokenizer.json`);
+      return found;
+    }));
+  return datasetTaskSamples(task, model, tok, opts, files);
 }
 
 /** Runs the analysis of `cfg`; disposes everything it creates. */
@@ -46,14 +53,15 @@ export async function runEntropyAnalysis(
   opts: EntropyAnalysisOptions = {},
 ): Promise<AnalysisResult> {
   checkAborted(opts.signal);
-  const model = await loadModelSource(cfg.model, cfg.seed);
+  const files = opts.files ?? new RunFiles(NO_FILE_ROOTS);
+  const model = await loadModelSource(cfg.model, cfg.seed, files);
   try {
     const i = model.info;
     opts.log?.(
-      `analysing ${i.family} L${i.numLayers} d${i.hiddenSize} V${i.vocabSize} (${i.source === "preset" ? `preset ${i.preset}` : i.path})`,
+      `analysing ${i.family} L${i.numLayers} d${i.hiddenSize} V${i.vocabSize} (${modelSourceText(cfg.model)})`,
     );
     checkAborted(opts.signal);
-    const set = withPromptFallback(await taskSamples(cfg, model, opts.signal));
+    const set = withPromptFallback(await taskSamples(cfg, model, files, opts.signal));
     const tokens = set.samples.reduce((n, s) => n + s.tokens.length, 0);
     opts.log?.(
       `probing ${set.samples.length} sample(s), ${tokens} tokens, ${set.positions} positions pooled`,

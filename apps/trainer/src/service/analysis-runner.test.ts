@@ -1,4 +1,4 @@
-/** Analysis jobs end to end on tiny models: preset + built-in task, checkpoint + JSONL dataset, cancel, bad path. */
+/** Analysis jobs end to end on tiny models: preset + built-in task, model folder + JSONL dataset, cancel, bad reference. */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,6 +7,7 @@ import type { TrainerEventBody } from "@bupo/shared/trainer-protocol";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend/index.ts";
+import { testFiles } from "../files/test-files.ts";
 import { trainerCharTokenizer } from "../probe/index.ts";
 import { saveToyCharCheckpoint, TOY_CHAR_CONFIG } from "../probe/test-fixtures.ts";
 import { ANALYSIS_FILE, runAnalysisJob } from "./analysis-runner.ts";
@@ -36,18 +37,20 @@ function job(input: RunConfigInput, signal = new AbortController().signal) {
   return { ctx, events, outDir, analyses };
 }
 
+/** Writes a JSONL file into the test folder (the models and datasets root); returns its name there. */
 function writeJsonl(name: string, rows: object[]): string {
-  const file = path.join(tmp, name);
-  writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
-  return file;
+  writeFileSync(path.join(tmp, name), `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  return name;
 }
 
 const datasetTask = (file: string) => ({
   source: "dataset" as const,
   path: file,
   format: "jsonl" as const,
-  tokenizerPath: modelDir, // unused: the checkpoint has its own tokenizer
+  tokenizer: { path: "model" }, // unused: the checkpoint has its own tokenizer
 });
+const checkpointModel = { source: "checkpoint", path: "model" } as const;
+const files = testFiles({ models: tmp, datasets: tmp });
 
 describe("runAnalysisJob", () => {
   it("tiny preset + built-in task: one valid result, arrays of length L, file written, no tensors left", async () => {
@@ -57,7 +60,7 @@ describe("runAnalysisJob", () => {
       analysis: { sampleSize: 3, maxResponseTokens: 6 },
     });
     const before = tf.memory().numTensors;
-    expect(await runAnalysisJob(ctx, outDir)).toBe("succeeded");
+    expect(await runAnalysisJob(ctx, outDir, files)).toBe("succeeded");
     expect(tf.memory().numTensors).toBe(before);
     const results = analyses();
     expect(results).toHaveLength(1);
@@ -82,11 +85,11 @@ describe("runAnalysisJob", () => {
       { prompt: "5+5=", response: "\\boxed{10}", answer: "10" },
     ]);
     const { ctx, outDir, analyses } = job({
-      model: { source: "checkpoint", path: modelDir },
+      model: checkpointModel,
       task: datasetTask(file),
       analysis: { sampleSize: 3 },
     });
-    expect(await runAnalysisJob(ctx, outDir)).toBe("succeeded");
+    expect(await runAnalysisJob(ctx, outDir, files)).toBe("succeeded");
     const r = AnalysisResultSchema.parse(analyses()[0]);
     expect(r.positions).toBe("response");
     expect(r.note).toBeUndefined();
@@ -108,11 +111,11 @@ describe("runAnalysisJob", () => {
       { question: "7+8=", answer: "15" },
     ]);
     const { ctx, outDir, analyses } = job({
-      model: { source: "checkpoint", path: modelDir },
+      model: checkpointModel,
       task: datasetTask(file),
       analysis: { sampleSize: 5, maxResponseTokens: 4 },
     });
-    expect(await runAnalysisJob(ctx, outDir)).toBe("succeeded");
+    expect(await runAnalysisJob(ctx, outDir, files)).toBe("succeeded");
     const r = AnalysisResultSchema.parse(analyses()[0]);
     expect(r.numSamples).toBe(2); // the file has 2 rows
     expect(r.note).toContain("1 of 2 responses sampled");
@@ -122,14 +125,14 @@ describe("runAnalysisJob", () => {
   it("an aborted signal returns stopped and emits nothing; abort mid-run emits no result", async () => {
     const controller = new AbortController();
     controller.abort("cancel");
-    const pre = job({ model: { source: "checkpoint", path: modelDir } }, controller.signal);
-    expect(await runAnalysisJob(pre.ctx, pre.outDir)).toBe("stopped");
+    const pre = job({ model: checkpointModel }, controller.signal);
+    expect(await runAnalysisJob(pre.ctx, pre.outDir, files)).toBe("stopped");
     expect(pre.events).toEqual([]);
 
     const midway = new AbortController();
     const mid = job(
       {
-        model: { source: "checkpoint", path: modelDir },
+        model: checkpointModel,
         task: { source: "builtin", name: "addition", difficulty: 1 },
         analysis: { sampleSize: 2, maxResponseTokens: 4 },
       },
@@ -141,16 +144,16 @@ describe("runAnalysisJob", () => {
       midway.abort("cancel"); // after the first progress line (model loaded)
     };
     const before = tf.memory().numTensors;
-    expect(await runAnalysisJob(mid.ctx, mid.outDir)).toBe("stopped");
+    expect(await runAnalysisJob(mid.ctx, mid.outDir, files)).toBe("stopped");
     expect(tf.memory().numTensors).toBe(before);
     expect(mid.analyses()).toEqual([]);
     expect(existsSync(path.join(mid.outDir, ANALYSIS_FILE))).toBe(false);
   });
 
-  it("a bad checkpoint path fails with a message naming the path", async () => {
-    const missing = path.join(tmp, "no-such-checkpoint");
-    const { ctx, outDir, events } = job({ model: { source: "checkpoint", path: missing } });
-    await expect(runAnalysisJob(ctx, outDir)).rejects.toThrow(missing);
+  it("a bad checkpoint fails with the generic message naming the reference as given, no trainer path", async () => {
+    const { ctx, outDir, events } = job({ model: { source: "checkpoint", path: "no-such-checkpoint" } });
+    const err = (await runAnalysisJob(ctx, outDir, files).catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe("model not found or not accessible: models:no-such-checkpoint");
     expect(events).toEqual([]);
   });
 });

@@ -6,17 +6,23 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { toAnalysisConfig } from "@bupo/shared";
+import type { RunFiles } from "../files/run-files.ts";
 import { runEntropyAnalysis } from "../probe/run-analysis.ts";
 import type { JobContext } from "./job-manager.ts";
 
 export const ANALYSIS_FILE = "analysis.json";
 
-export async function runAnalysisJob(ctx: JobContext, outDir: string): Promise<"succeeded" | "stopped"> {
+export async function runAnalysisJob(
+  ctx: JobContext,
+  outDir: string,
+  files: RunFiles,
+): Promise<"succeeded" | "stopped"> {
   if (ctx.signal.aborted) return "stopped";
   let result: Awaited<ReturnType<typeof runEntropyAnalysis>>;
   try {
     result = await runEntropyAnalysis(toAnalysisConfig(ctx.config), {
       signal: ctx.signal,
+      files,
       log: (message) => ctx.emit({ type: "log", level: "info", message }),
     });
   } catch (e) {

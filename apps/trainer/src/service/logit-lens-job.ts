@@ -8,35 +8,24 @@ import path from "node:path";
 import type { LogitLensInputSchema, LogitLensResult } from "@bupo/shared/run-queries";
 import type { z } from "zod";
 import { logitLens } from "../analysis/logit-lens.ts";
+import type { RunFiles } from "../files/run-files.ts";
 import { disposeWeights } from "../model/weights.ts";
+import { ProbeInputError } from "../probe/input-error.ts";
 import { loadCheckpointModel } from "../probe/model-source.ts";
 import { builtinTaskSamples } from "../probe/task-samples.ts";
 
 const MAX_POSITIONS = 48;
 
-/** The newest `checkpoints/step-N` folder with N ≤ `upTo`; null when the run has none here. */
-export async function findCheckpoint(
-  runDir: string,
-  upTo = Number.POSITIVE_INFINITY,
-): Promise<{ step: number; dir: string } | null> {
-  const names = await fs.readdir(path.join(runDir, "checkpoints")).catch(() => [] as string[]);
-  const steps = names
-    .map((n) => /^step-(\d+)$/.exec(n)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .map(Number)
-    .filter((s) => s <= upTo)
-    .sort((a, b) => b - a);
-  const step = steps[0];
-  return step === undefined ? null : { step, dir: path.join(runDir, "checkpoints", `step-${step}`) };
-}
-
+/** The logit lens of run `input.runId`'s newest checkpoint at or before `input.step`, opened through `files`. */
 export async function logitLensOfRun(
-  runsDir: string,
+  files: RunFiles,
   input: z.output<typeof LogitLensInputSchema>,
 ): Promise<LogitLensResult> {
-  const checkpoint = await findCheckpoint(path.resolve(runsDir, input.runId), input.step);
-  if (!checkpoint) throw new Error(`no checkpoint of run ${input.runId} on this trainer yet`);
-  const model = await loadCheckpointModel(checkpoint.dir);
+  const checkpoint = await files.runCheckpoint(input.runId, input.step, "upTo");
+  const model = await files.loadModel(
+    { source: "run-checkpoint", runId: input.runId, step: checkpoint.step },
+    loadCheckpointModel,
+  );
   try {
     const tokenizer = model.tokenizer;
     const config = JSON.parse(
@@ -47,7 +36,7 @@ export async function logitLensOfRun(
       rl?: { maxResponseTokens?: number };
     };
     if (!tokenizer || config.task?.source !== "builtin" || !config.task.name) {
-      throw new Error("the logit lens needs a built-in-task checkpoint with its tokenizer");
+      throw new ProbeInputError("the logit lens needs a built-in-task checkpoint with its tokenizer");
     }
     const set = await builtinTaskSamples(
       { name: config.task.name as "addition", difficulty: config.task.difficulty ?? 2 },

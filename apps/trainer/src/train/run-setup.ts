@@ -1,11 +1,14 @@
 /**
  * What a run needs besides its config, built from the config when the caller injects nothing: the task, the
- * tokenizer and the initial model (fresh preset, or a checkpoint folder).
+ * tokenizer and the initial model (fresh preset, a model folder or a run checkpoint). Every file a config names
+ * is opened through RunFiles (src/files), inside the trainer's roots.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type RunConfig, resolveTieEmbeddings } from "@bupo/shared";
 import { loadHfCheckpoint } from "../checkpoint/load-checkpoint.ts";
+import type { RunFiles } from "../files/run-files.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { initWeights } from "../model/init-weights.ts";
 import { modelPreset } from "../model/presets.ts";
@@ -17,11 +20,15 @@ import { tokenizerFromJson } from "./char-tokenizer.ts";
 import { builtinTrainingTask, datasetTrainingTask } from "./task-source.ts";
 import type { LoadedModel, TrainingTask, TrainTokenizer } from "./types.ts";
 
-/** The run's task: built-in generator or dataset file(s). */
-export async function taskFromConfig(config: RunConfig): Promise<TrainingTask> {
+/** The run's task: built-in generator or dataset file(s) opened through `files`. */
+export async function taskFromConfig(config: RunConfig, files: RunFiles): Promise<TrainingTask> {
   if (config.task.source === "builtin")
     return builtinTrainingTask(config.task, { seed: config.seed, heldOutCount: config.schedule.evalPrompts });
-  return datasetTrainingTask(config.task, { seed: config.seed, promptsPerStep: config.rl.promptsPerStep });
+  return datasetTrainingTask(
+    config.task,
+    { seed: config.seed, promptsPerStep: config.rl.promptsPerStep },
+    files,
+  );
 }
 
 /** One char vocabulary for every built-in task (tokenizer/ CharTokenizer), so checkpoints move between tasks. */
@@ -33,16 +40,16 @@ export function defaultTokenizer(): CharTokenizer {
  * The run's tokenizer: a dataset's tokenizer.json; for built-in tasks the tokenizer recorded beside a checkpoint
  * model (trainer_state.json), else {@link defaultTokenizer}.
  */
-export async function tokenizerFromConfig(config: RunConfig): Promise<TrainTokenizer> {
-  if (config.task.source === "dataset") return loadHfTokenizer(config.task.tokenizerPath);
-  if (config.model.source === "checkpoint") {
-    const state = path.join(config.model.path, "trainer_state.json");
-    if (existsSync(state)) {
-      const json = JSON.parse(readFileSync(state, "utf8")) as { tokenizer?: unknown };
-      return tokenizerFromJson(json.tokenizer, config.model.path);
-    }
-  }
-  return defaultTokenizer();
+export async function tokenizerFromConfig(config: RunConfig, files: RunFiles): Promise<TrainTokenizer> {
+  if (config.task.source === "dataset")
+    return files.load("tokenizer", config.task.tokenizer, loadHfTokenizer);
+  if (config.model.source === "preset") return defaultTokenizer();
+  return files.loadModel(config.model, async (dir) => {
+    const state = path.join(dir, "trainer_state.json");
+    if (!existsSync(state)) return defaultTokenizer();
+    const json = JSON.parse(await readFile(state, "utf8")) as { tokenizer?: unknown };
+    return tokenizerFromJson(json.tokenizer, dir);
+  });
 }
 
 /** Model config of a preset run: vocabulary from the tokenizer, EOS id set, tying as configured. */
@@ -58,10 +65,14 @@ export function presetModelConfig(
   });
 }
 
-/** Fresh seeded weights (preset) or the weights of `model.path` (HF layout). Caller owns them. */
-export async function initialModel(config: RunConfig, tokenizer: TrainTokenizer): Promise<LoadedModel> {
-  if (config.model.source === "checkpoint") {
-    const loaded = await loadHfCheckpoint(config.model.path, { tokenizer: false });
+/** Fresh seeded weights (preset) or the weights of the model folder (HF layout). Caller owns them. */
+export async function initialModel(
+  config: RunConfig,
+  tokenizer: TrainTokenizer,
+  files: RunFiles,
+): Promise<LoadedModel> {
+  if (config.model.source !== "preset") {
+    const loaded = await files.loadModel(config.model, (dir) => loadHfCheckpoint(dir, { tokenizer: false }));
     return { config: loaded.config, weights: loaded.weights };
   }
   const modelConfig = presetModelConfig(config, tokenizer);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { DatasetTaskSchema } from "@bupo/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend/index.ts";
+import { testFiles } from "../files/test-files.ts";
 import { initWeights } from "../model/init-weights.ts";
 import { toyConfig } from "../model/test-utils/toy.ts";
 import { disposeWeights } from "../model/weights.ts";
@@ -50,12 +51,12 @@ describe("task sources", () => {
   it("dataset: held-out split, every training row once per epoch, rewards routed by data_source", async () => {
     const cfg = DatasetTaskSchema.parse({
       source: "dataset",
-      path: path.join(dir, "train.jsonl"),
+      path: "train.jsonl",
       format: "jsonl",
-      tokenizerPath: dir,
+      tokenizer: { path: "." },
       heldOutFraction: 0.34,
     });
-    const task = await datasetTrainingTask(cfg, { seed: 1, promptsPerStep: 2 });
+    const task = await datasetTrainingTask(cfg, { seed: 1, promptsPerStep: 2 }, testFiles({ datasets: dir }));
     expect(task.heldOut).toHaveLength(2);
     expect(task.sftBatch).toBeUndefined();
     const epoch = [1, 2].flatMap((s) => task.trainBatch(s, 2).map((p) => p.prompt));
@@ -73,7 +74,7 @@ describe("task sources", () => {
     const weights = initWeights(config, 2);
     const runConfig = toyRunConfig({
       algorithm: "grpo",
-      task: { source: "dataset", path: path.join(dir, "train.jsonl"), format: "jsonl", tokenizerPath: dir },
+      task: { source: "dataset", path: "train.jsonl", format: "jsonl", tokenizer: { path: "." } },
       warmStart: { sftSteps: 5 },
       rl: { totalSteps: 1, iterativeSteps: 0 },
     });
@@ -81,7 +82,12 @@ describe("task sources", () => {
     const out = await mkdtemp(path.join(tmpdir(), "bupo-ds-"));
     const summary = await runTraining(
       runConfig,
-      { outDir: out, tokenizer, model: { config, weights } },
+      {
+        outDir: out,
+        tokenizer,
+        model: { config, weights },
+        files: testFiles({ datasets: dir, models: dir }),
+      },
       { log: (l) => logs.push(l.message), warmstart: () => logs.push("warm start ran") },
     );
     expect(summary.status).toBe("completed");

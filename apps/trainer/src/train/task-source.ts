@@ -9,8 +9,10 @@
  * Either way resuming at step N needs no sampler state.
  */
 import type { BuiltinTask, DatasetTask } from "@bupo/shared";
+import { fileRefText } from "@bupo/shared/file-ref";
 import { loadDatasetTask } from "../data/load.ts";
 import type { DatasetRow } from "../data/types.ts";
+import type { RunFiles } from "../files/run-files.ts";
 import { computeScore } from "../reward/compute-score.ts";
 import { getTask, makeBuiltinSplit } from "../tasks/registry.ts";
 import { createRng, deriveSeed } from "../tasks/rng.ts";
@@ -95,9 +97,10 @@ const toProblem = (r: DatasetRow): TrainingProblem => ({
 export async function datasetTrainingTask(
   cfg: DatasetTask,
   opts: { seed: number; promptsPerStep: number },
+  files: RunFiles,
 ): Promise<TrainingTask> {
-  const split = await loadDatasetTask(cfg, opts.seed);
-  if (split.train.length === 0) throw new Error(`${cfg.path}: no training rows`);
+  const split = await loadDatasetTask(cfg, opts.seed, files);
+  if (split.train.length === 0) throw new Error(`${fileRefText(cfg)}: no training rows`);
   const seed = deriveSeed(opts.seed, `dataset/${cfg.path}`);
   return {
     name: split.train[0]?.dataSource ?? cfg.path,

@@ -10,6 +10,8 @@
  */
 import path from "node:path";
 import { type RunConfig, type RunConfigInput, RunConfigSchema, type StepMetrics } from "@bupo/shared";
+import { NO_FILE_ROOTS } from "../files/file-roots.ts";
+import { RunFiles } from "../files/run-files.ts";
 import { forward } from "../model/forward.ts";
 import { generate } from "../model/generate.ts";
 import { disposeWeights, namedParameters } from "../model/weights.ts";
@@ -46,6 +48,8 @@ export interface TrainerDeps {
   checkpointOnCancel?: boolean;
   /** Checkpoint folder to resume from (the run continues with that folder's config). */
   resumeFrom?: string;
+  /** Opens the files the config names (model folder, dataset, tokenizer). Default: none may be opened. */
+  files?: RunFiles;
   /** Responses per micro-batch (gradient accumulation). Default 64. Not in RunConfig. */
   microBatchSize?: number;
   /** Rows per `generate` call during evaluation. Default 64. */
@@ -105,18 +109,20 @@ export class Trainer extends TrainerEvents {
     const cfg = this.config;
     const resumed = this.deps.resumeFrom ? await loadTrainerState(this.deps.resumeFrom) : undefined;
     if (resumed && JSON.stringify(comparable(resumed.state.runConfig)) !== JSON.stringify(comparable(cfg)))
-      throw new Error(`config differs from the checkpoint's run config (${this.deps.resumeFrom})`);
+      throw new Error("config differs from the checkpoint's run config");
+    const files = this.deps.files ?? new RunFiles(NO_FILE_ROOTS);
     const tokenizer =
       this.deps.tokenizer ??
       (resumed
         ? await tokenizerFromJson(resumed.state.tokenizer, this.deps.resumeFrom as string)
-        : await tokenizerFromConfig(cfg));
-    const task = this.deps.task ?? (await taskFromConfig(cfg));
-    const tokenizerDir = cfg.task.source === "dataset" ? cfg.task.tokenizerPath : undefined;
+        : await tokenizerFromConfig(cfg, files));
+    const task = this.deps.task ?? (await taskFromConfig(cfg, files));
+    const tokenizerDir =
+      cfg.task.source === "dataset" ? await files.resolve("tokenizer", cfg.task.tokenizer) : undefined;
     const ownsModel = resumed !== undefined || this.deps.model === undefined;
     const model = resumed
       ? await loadModelDir(this.deps.resumeFrom as string)
-      : (this.deps.model ?? (await initialModel(cfg, tokenizer)));
+      : (this.deps.model ?? (await initialModel(cfg, tokenizer, files)));
     const params = namedParameters(model.weights, model.config);
     const optimizers: AdamW[] = [];
     let keep = false;
