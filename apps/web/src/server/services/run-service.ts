@@ -9,6 +9,7 @@ import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
 import { assertMayManageRun, type RunAccess } from "./run-access.ts";
+import { checkRunSources } from "./run-sources.ts";
 import { fromDbStatus, isTerminal, toDbStatus } from "./run-status.ts";
 
 const RUN_SUMMARY = {
@@ -118,14 +119,18 @@ function defaultName(config: RunConfig): string {
   return `${what} · ${model} · ${task}`;
 }
 
-/** Stores a validated run config as a QUEUED run of the team and asks the scheduler to place it. */
+/**
+ * Stores a validated run config as a QUEUED run of the team and asks the scheduler to place it; the files and
+ * runs it names are checked for the team first (nothing is stored on refusal).
+ */
 export async function createRun(
   prisma: PrismaClient,
   runtime: RunRuntime | undefined,
   access: TeamAccess,
-  config: RunConfig,
+  input: RunConfig,
 ) {
   if (!runtime) throw new AppError("INTERNAL_SERVER_ERROR", "the scheduler is not running in this process");
+  const config = await checkRunSources(prisma, access, input);
   const run = await prisma.run.create({
     data: {
       teamId: access.teamId,

@@ -1,6 +1,8 @@
 "use client";
 
 import type { AnalysisResult } from "@bupo/shared/analysis-result";
+import { fileRefText } from "@bupo/shared/file-ref";
+import { modelSourceText } from "@bupo/shared/model-config";
 import type { RunConfig } from "@bupo/shared/run-config";
 import type { RunStatus } from "@bupo/shared/trainer-protocol";
 import type { ReactNode } from "react";
@@ -71,8 +73,8 @@ export function RunView({
             {run.config.kind === "train" ? run.config.algorithm.toUpperCase() : "Entropy analysis"} ·{" "}
             {run.config.model.source === "preset"
               ? `${run.config.model.family} ${run.config.model.preset}`
-              : run.config.model.path}{" "}
-            · {run.config.task.source === "builtin" ? run.config.task.name : run.config.task.path}
+              : modelSourceText(run.config.model)}{" "}
+            · {run.config.task.source === "builtin" ? run.config.task.name : fileRefText(run.config.task)}
           </span>
           <span>by {run.creator.name}</span>
         </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodIssuesByField } from "@bupo/shared/errors";
+import { DATASET_ROOTS, MODEL_ROOTS, TOKENIZER_ROOTS } from "@bupo/shared/file-ref";
 import { MODEL_FAMILIES, MODEL_PRESETS, presetLayerCount } from "@bupo/shared/model-presets";
 import { defaultRunConfig, RunConfigSchema } from "@bupo/shared/run-config";
 import { BUILTIN_TASKS } from "@bupo/shared/task-config";
@@ -15,6 +16,7 @@ import { SelectField, TextField } from "../../../../components/ui/field.tsx";
 import { describeError, useTRPC } from "../../../../trpc/react.tsx";
 import { useActiveTeam } from "../../_components/use-active-team.ts";
 import { type FormConfig, getPath, SECTIONS, setPath } from "./config-fields.ts";
+import { FileRefFields, RunCheckpointFields } from "./file-ref-fields.tsx";
 
 type Preset = "bupo" | "grpo" | "analysis";
 const PRESETS: { id: Preset; label: string; help: string }[] = [
@@ -82,13 +84,24 @@ export function LaunchForm() {
       ? (clientErrors[path] ?? serverErrors[path])
       : (serverErrors[path] ?? (getPath(form, path) === undefined ? undefined : clientErrors[path]));
   const set = (path: string, value: unknown) => setForm((f) => setPath(f, path, value));
-  const model = form.model as { source: string; family?: string; preset?: string; path?: string };
+  const fields = { set, errorFor };
+  const model = form.model as {
+    source: string;
+    family?: string;
+    preset?: string;
+    root?: string;
+    path?: string;
+    runId?: string;
+    step?: number;
+  };
   const task = form.task as {
     source: string;
     name?: string;
     difficulty?: number;
+    root?: string;
     path?: string;
     format?: string;
+    tokenizer?: { root?: string; path?: string };
   };
   const layers =
     model.source === "preset" && model.family && model.preset
@@ -181,7 +194,7 @@ export function LaunchForm() {
 
       <Card
         title="Model"
-        description="Qwen-style (per-head q/k norm, tied embeddings, θ=1e6) or Llama-style (untied head, θ=5e5) presets, or a checkpoint folder on the trainer."
+        description="Qwen-style (per-head q/k norm, tied embeddings, θ=1e6) or Llama-style (untied head, θ=5e5) presets, a model folder on the trainer, or a checkpoint of one of your team's runs."
       >
         <div className="grid gap-4 sm:grid-cols-3">
           <SelectField
@@ -193,12 +206,15 @@ export function LaunchForm() {
                 "model",
                 e.target.value === "preset"
                   ? { source: "preset", family: "qwen3", preset: "tiny" }
-                  : { source: "checkpoint", path: "" },
+                  : e.target.value === "checkpoint"
+                    ? { source: "checkpoint", root: "models", path: "" }
+                    : { source: "run-checkpoint", runId: "" },
               )
             }
           >
             <option value="preset">Preset (fresh weights)</option>
-            <option value="checkpoint">Checkpoint folder</option>
+            <option value="checkpoint">Model folder on the trainer</option>
+            <option value="run-checkpoint">Checkpoint of a team run</option>
           </SelectField>
           {model.source === "preset" ? (
             <>
@@ -229,15 +245,17 @@ export function LaunchForm() {
                 ))}
               </SelectField>
             </>
-          ) : (
-            <TextField
-              id="model.path"
-              label="Checkpoint path (on the trainer)"
-              value={model.path ?? ""}
-              onChange={(e) => set("model.path", e.target.value)}
-              error={errorFor("model.path")}
-              hint="Hugging Face layout: config.json + model.safetensors."
+          ) : model.source === "checkpoint" ? (
+            <FileRefFields
+              prefix="model"
+              roots={MODEL_ROOTS}
+              value={model}
+              pathLabel="Model folder"
+              hint="Relative to the root. Hugging Face layout: config.json + model.safetensors."
+              form={fields}
             />
+          ) : (
+            <RunCheckpointFields value={model} form={fields} />
           )}
         </div>
       </Card>
@@ -256,7 +274,13 @@ export function LaunchForm() {
                 "task",
                 e.target.value === "builtin"
                   ? { source: "builtin", name: "addition", difficulty: 2 }
-                  : { source: "dataset", path: "", format: "parquet" },
+                  : {
+                      source: "dataset",
+                      root: "datasets",
+                      path: "",
+                      format: "parquet",
+                      tokenizer: { root: "models", path: "" },
+                    },
               )
             }
           >
@@ -286,13 +310,13 @@ export function LaunchForm() {
             </>
           ) : (
             <>
-              <TextField
-                id="task.path"
-                label="Dataset path (on the trainer)"
-                value={task.path ?? ""}
-                onChange={(e) => set("task.path", e.target.value)}
-                error={errorFor("task.path")}
-                hint="verl parquet (prompt, reward_model.ground_truth) or JSONL."
+              <FileRefFields
+                prefix="task"
+                roots={DATASET_ROOTS}
+                value={task}
+                pathLabel="Dataset file"
+                hint="Relative to the root. verl parquet (prompt, reward_model.ground_truth) or JSONL."
+                form={fields}
               />
               <SelectField
                 id="task.format"
@@ -303,6 +327,14 @@ export function LaunchForm() {
                 <option value="parquet">parquet</option>
                 <option value="jsonl">jsonl</option>
               </SelectField>
+              <FileRefFields
+                prefix="task.tokenizer"
+                roots={TOKENIZER_ROOTS}
+                value={task.tokenizer ?? {}}
+                pathLabel="Tokenizer folder"
+                hint="tokenizer.json + tokenizer_config.json of the dataset's model (a model folder has its own)."
+                form={fields}
+              />
             </>
           )}
         </div>
