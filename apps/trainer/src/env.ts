@@ -17,6 +17,8 @@ const TrainerEnvSchema = z.object({
   WEB_URL: z.url().optional(),
   /** Concurrent jobs this trainer accepts. */
   TRAINER_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Memory an analysis job may use (MiB); a job estimated above it is refused. Default: available − 1 GiB. */
+  TRAINER_MEMORY_LIMIT_MB: z.coerce.number().int().min(1).optional(),
   /** Checkpoints, metrics JSONL and buffered reports live here. */
   TRAINER_DATA_DIR: z.string().default("data/trainer"),
   /** Run folders (metrics JSONL, checkpoints); point every trainer at shared storage to allow resumes. */

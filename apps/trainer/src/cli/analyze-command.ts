@@ -4,8 +4,18 @@
  * Prints a readable table or, with `--json`, one JSON object ({@link AnalyzeReport}).
  */
 import path from "node:path";
+import {
+  admit,
+  chooseMode,
+  estimateInHeap,
+  estimateStreamed,
+  formatMiB,
+  type MemoryEstimate,
+  memoryAllowance,
+} from "../analysis/streamed/memory-plan.ts";
+import type { StreamedProgress } from "../analysis/streamed/streamed-analysis.ts";
 import type { LensMode } from "../analysis/types.ts";
-import { initBackend } from "../backend/index.ts";
+import { type BackendInfo, initBackend } from "../backend/index.ts";
 import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
 import { disposeWeights } from "../model/weights.ts";
 import {
@@ -18,6 +28,12 @@ import {
   presetModel,
   readDatasetProblems,
 } from "../probe/index.ts";
+import {
+  analyzeSamplesStreamed,
+  openStreamedCheckpoint,
+  type StreamedProbeModel,
+  streamedJobShape,
+} from "../probe/streamed-model.ts";
 import { type AnalyzeReport, buildReport, formatReport } from "./analyze-format.ts";
 import {
   type CliIo,
@@ -35,12 +51,15 @@ import {
   UsageError,
 } from "./args.ts";
 import { BACKENDS, FAMILIES, PRESETS } from "./model-flags.ts";
+import { createProgress } from "./progress.ts";
 
 const LENSES = ["raw", "normed"] as const satisfies readonly LensMode[];
+const STREAM_MODES = ["auto", "on", "off"] as const;
 
 export const ANALYZE_USAGE = `usage: bupo-trainer analyze (--model DIR | --preset NAME [--family F] [--seed N])
                            (--tokens 1,2,3 | --prompt TEXT | --dataset FILE [--samples N])
-                           [--lens raw|normed] [--true-last-layer] [--json] [--backend B]
+                           [--lens raw|normed] [--true-last-layer] [--stream auto|on|off] [--json]
+                           [--backend B]
 
 Internal-policy entropies (nats) of every layer and module (bupo-spec §2–§3): layerEntropy [L+1][T] (0 =
 embeddings), attn/ffn input and output entropies [L][T], finalEntropy [T], token means and ΔH means.
@@ -61,6 +80,11 @@ input (one of):
 options:
   --lens raw|normed    raw = W_U·h, no final norm (repo-faithful, default); normed = W_U·RMSNorm_final(h)
   --true-last-layer    layerEntropy[L] = the model's own policy (the repo plot never applies the final norm)
+  --stream MODE        checkpoints only: on = weights streamed from the files one layer at a time, W_U in
+                       vocabulary chunks (any model size; progress + ETA on stderr); off = whole model in
+                       memory; auto (default) = in memory when it fits comfortably, else streamed. Either way
+                       the job's peak memory is estimated first and a job over TRAINER_MEMORY_LIMIT_MB
+                       (default: available memory minus 1 GiB) is refused with the numbers
   --json               print one JSON object instead of tables
   --backend B          ${BACKENDS.join(", ")} (default auto)
   -h, --help           this text`;
@@ -76,6 +100,7 @@ const FLAGS = {
   samples: { type: "string" },
   lens: { type: "string" },
   "true-last-layer": { type: "boolean" },
+  stream: { type: "string" },
   json: { type: "boolean" },
   backend: { type: "string" },
 } as const;
@@ -96,6 +121,7 @@ export interface AnalyzeArgs {
     | { kind: "dataset"; file: string; samples: number };
   lens: LensMode;
   trueLastLayer: boolean;
+  stream: (typeof STREAM_MODES)[number];
   json: boolean;
   backend: (typeof BACKENDS)[number];
 }
@@ -104,6 +130,7 @@ export interface AnalyzeArgs {
 export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
   const source = exactlyOne(values, ["model", "preset"]);
   onlyWith(values, ["family", "seed"], source === "preset", "--preset");
+  onlyWith(values, ["stream"], source === "model", "--model");
   const model: AnalyzeArgs["model"] =
     source === "model"
       ? { kind: "checkpoint", dir: str(values, "model") as string }
@@ -134,6 +161,7 @@ export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
     input,
     lens: enumFlag(values, "lens", LENSES, "raw"),
     trueLastLayer: values["true-last-layer"] === true,
+    stream: enumFlag(values, "stream", STREAM_MODES, "auto"),
     json: values.json === true,
     backend: enumFlag(values, "backend", BACKENDS, "auto"),
   };
@@ -155,7 +183,10 @@ async function forFlag<T>(flag: string, step: () => T | Promise<T>): Promise<T> 
 }
 
 /** Token rows and pooled ranges for the chosen input. */
-async function prepareInput(args: AnalyzeArgs, m: ProbeModel): Promise<PreparedInput> {
+async function prepareInput(
+  args: AnalyzeArgs,
+  m: Pick<ProbeModel, "config" | "tokenizer">,
+): Promise<PreparedInput> {
   const V = m.config.vocabSize;
   const labelsOf = (ids: number[]) =>
     m.tokenizer ? ids.map((id) => m.tokenizer?.label(id) ?? "") : undefined;
@@ -201,16 +232,95 @@ async function prepareInput(args: AnalyzeArgs, m: ProbeModel): Promise<PreparedI
   }
 }
 
-/** Runs the analysis for validated args; returns the report (tests call this directly). */
-export async function runAnalyze(args: AnalyzeArgs): Promise<{ report: AnalyzeReport; model: ProbeModel }> {
+/** Peak-memory estimate of analysing `input` with `m` in the mode `--stream` asks for; refused when too big. */
+function admitCheckpointJob(args: AnalyzeArgs, m: StreamedProbeModel, input: PreparedInput): MemoryEstimate {
+  const job = streamedJobShape(
+    m,
+    input.rows.map((r) => ({ tokens: r.tokens, range: r.range })),
+  );
+  const allowance = memoryAllowance(readTrainerEnv().TRAINER_MEMORY_LIMIT_MB);
+  const estimate =
+    args.stream === "on"
+      ? estimateStreamed(m.config, job)
+      : args.stream === "off"
+        ? estimateInHeap(m.config, job)
+        : chooseMode(m.config, job, allowance);
+  admit(estimate, allowance, `analysis of ${m.info.path}`);
+  return estimate;
+}
+
+/** Streamed analysis with a progress bar (GFLOP of matrix products done, ETA) on stderr. */
+async function runStreamed(
+  args: AnalyzeArgs,
+  m: StreamedProbeModel,
+  input: PreparedInput,
+  backend: BackendInfo,
+  io: CliIo | undefined,
+): Promise<AnalyzeReport> {
+  let bar: ReturnType<typeof createProgress> | undefined;
+  let unit = { name: "GFLOP", flops: 1e9 };
+  const onProgress = (p: StreamedProgress) => {
+    if (io === undefined) return;
+    if (bar === undefined) {
+      if (p.totalFlops < 1e11) unit = { name: "MFLOP", flops: 1e6 };
+      bar = createProgress({
+        total: Math.max(1, Math.round(p.totalFlops / unit.flops)),
+        label: `analyze ${unit.name}`,
+        write: io.stderr,
+        isTty: io.stderrIsTty,
+        ...(io.stderrColumns === undefined ? {} : { columns: io.stderrColumns }),
+        minIntervalMs: 5000,
+      });
+    }
+    const stage = p.stage === "layers" ? `layer ${p.layer}/${p.layers}` : p.stage;
+    const done = p.stage === "done" ? p.totalFlops : p.doneFlops;
+    bar.update(Math.round(done / unit.flops), `${stage} · ${p.samples} samples · ${p.tokens} tokens`);
+  };
+  const started = performance.now();
+  try {
+    const analysis = await analyzeSamplesStreamed(
+      m,
+      input.rows.map((r) => ({ tokens: r.tokens, range: r.range })),
+      { lens: args.lens, trueLastLayer: args.trueLastLayer, onProgress },
+    );
+    return buildReport(m, backend, analysis, input.rows, input.positions, performance.now() - started);
+  } finally {
+    bar?.finish();
+  }
+}
+
+/**
+ * Runs the analysis for validated args; returns the report (tests call this directly). A checkpoint is opened
+ * headers-only first: memory admission then picks (or checks) the mode before any weight is read.
+ */
+export async function runAnalyze(
+  args: AnalyzeArgs,
+  io?: CliIo,
+): Promise<{ report: AnalyzeReport; model: Pick<ProbeModel, "info">; estimate?: MemoryEstimate }> {
   const backend = await initBackend({ prefer: args.backend, native: nativeKernelOptions(readTrainerEnv()) });
   const source = args.model;
+  let input: PreparedInput | undefined;
+  let estimate: MemoryEstimate | undefined;
+  if (source.kind === "checkpoint") {
+    const streamed = await forFlag("--model", () => openStreamedCheckpoint(source.dir));
+    try {
+      input = await prepareInput(args, streamed);
+      estimate = admitCheckpointJob(args, streamed, input);
+      if (estimate.mode === "streamed") {
+        io?.stderr(`streamed analysis, estimated peak ${formatMiB(estimate.totalBytes)}\n`);
+        const report = await runStreamed(args, streamed, input, backend, io);
+        return { report, model: streamed, estimate };
+      }
+    } finally {
+      await streamed.reader.close();
+    }
+  }
   const model =
     source.kind === "checkpoint"
       ? await forFlag("--model", () => loadCheckpointModel(source.dir))
       : presetModel({ preset: source.preset, family: source.family }, source.seed);
   try {
-    const input = await prepareInput(args, model);
+    input ??= await prepareInput(args, model);
     const started = performance.now();
     const analysis = await analyzeSamples(model, input.rows, {
       lens: args.lens,
@@ -224,7 +334,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<{ report: AnalyzeRe
       input.positions,
       performance.now() - started,
     );
-    return { report, model };
+    return { report, model, ...(estimate === undefined ? {} : { estimate }) };
   } finally {
     disposeWeights(model.weights);
   }
@@ -237,7 +347,7 @@ export const analyzeCommand: CommandFn = async (argv: string[], io: CliIo) => {
     return 0;
   }
   const args = parseAnalyzeArgs(values);
-  const { report, model } = await runAnalyze(args);
+  const { report, model } = await runAnalyze(args, io);
   io.stdout(args.json ? `${JSON.stringify(report)}\n` : formatReport(report, model));
   return 0;
 };
