@@ -16,3 +16,6 @@ export {
   uninstallNativeKernels,
 } from "./native/register-native-kernels.ts";
 export { registerWasmKernelFixes } from "./wasm-kernel-fixes.ts";
+export type { GpuAdapterReport } from "./webgpu/dawn-adapter.ts";
+export { GpuValidationError } from "./webgpu/gpu-errors.ts";
+export type { WebgpuOptions } from "./webgpu/init-webgpu.ts";

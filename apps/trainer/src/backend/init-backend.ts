@@ -2,9 +2,11 @@
  * Backend selection for TensorFlow.js (see shared/docs/compute-notes.md §6).
  *
  * Order for `prefer: "auto"`: `tensorflow` via @tensorflow/tfjs-node-gpu → `tensorflow` via @tensorflow/tfjs-node →
- * `wasm` (+ {@link registerWasmKernelFixes}) → `cpu`. The native packages are optional dependencies that cannot be
+ * `webgpu` on a hardware adapter (webgpu/init-webgpu.ts; a software one is never chosen here) → `wasm`
+ * (+ {@link registerWasmKernelFixes}) → `cpu`. The native packages are optional dependencies that cannot be
  * installed on the dev box; they are only imported when `require.resolve` finds them, and never both in one process.
- * An explicit preference ("tensorflow" | "wasm" | "cpu") is strict: it throws if that backend cannot start.
+ * An explicit preference ("tensorflow" | "webgpu" | "wasm" | "cpu") is strict: it throws if that backend cannot
+ * start, with the reason.
  */
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -15,9 +17,11 @@ import {
   type NativeKernelsOptions,
 } from "./native/register-native-kernels.ts";
 import { registerWasmKernelFixes } from "./wasm-kernel-fixes.ts";
+import type { GpuAdapterReport } from "./webgpu/dawn-adapter.ts";
+import { startWebgpu, type WebgpuOptions } from "./webgpu/init-webgpu.ts";
 
-export type BackendPreference = "auto" | "tensorflow" | "wasm" | "cpu";
-export type BackendName = "tensorflow" | "wasm" | "cpu";
+export type BackendPreference = "auto" | "tensorflow" | "webgpu" | "wasm" | "cpu";
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 
 export interface BackendOptions {
   /** Which backend to use; "auto" walks the fallback chain (default "auto"). */
@@ -27,6 +31,8 @@ export interface BackendOptions {
   threads?: number;
   /** OpenBLAS kernels for the wasm backend (apps/trainer/native); on by default when the addon is built. */
   native?: NativeKernelsOptions;
+  /** WebGPU options (an explicit `webgpu` preference only: `auto` never accepts a software adapter). */
+  webgpu?: WebgpuOptions;
 }
 
 export interface BackendInfo {
@@ -41,6 +47,8 @@ export interface BackendInfo {
   native: NativeKernelsInfo;
   /** The npm package that provided the backend. */
   package: string;
+  /** The GPU adapter (webgpu only). */
+  gpu?: GpuAdapterReport;
 }
 
 const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
@@ -110,6 +118,24 @@ async function tryWasm(threads: number, native: NativeKernelsOptions): Promise<B
   };
 }
 
+/** WebGPU on Dawn; `strict` (an explicit preference) throws the reason instead of falling through. */
+async function tryWebgpu(opts: WebgpuOptions, strict: boolean): Promise<BackendInfo | undefined> {
+  const start = await startWebgpu(opts);
+  if (start.report === undefined) {
+    if (strict) throw new Error(`TF.js backend "webgpu" could not be initialised: ${start.reason}`);
+    return undefined;
+  }
+  return {
+    backend: "webgpu",
+    threads: 1,
+    simd: false,
+    nativeKernels: false,
+    native: notWasm("webgpu"),
+    package: "@tensorflow/tfjs-backend-webgpu",
+    gpu: start.report,
+  };
+}
+
 async function tryCpu(): Promise<BackendInfo | undefined> {
   if (!(await tf.setBackend("cpu"))) return undefined;
   await tf.ready();
@@ -138,13 +164,15 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
     native.threads,
     native.coreType,
     native.addonPath,
+    opts.webgpu?.allowSoftware,
   ]);
   if (lastInit !== undefined && lastInit.key === key && tf.getBackend() === lastInit.info.backend) {
     return lastInit.info;
   }
   const attempts: Record<BackendPreference, Array<() => Promise<BackendInfo | undefined>>> = {
-    auto: [tryNative, () => tryWasm(threads, native), tryCpu],
+    auto: [tryNative, () => tryWebgpu({}, false), () => tryWasm(threads, native), tryCpu],
     tensorflow: [tryNative],
+    webgpu: [() => tryWebgpu(opts.webgpu ?? {}, true)],
     wasm: [() => tryWasm(threads, native)],
     cpu: [tryCpu],
   };
