@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { NativeKernelsOptions } from "./backend/native/register-native-kernels.ts";
+import type { WebgpuOptions } from "./backend/webgpu/init-webgpu.ts";
 
 const TrainerEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -33,7 +34,9 @@ const TrainerEnvSchema = z.object({
   TRAINER_BUILTIN_DIRS: z.string().optional(),
   HF_HUB_CACHE: z.string().optional(),
   HF_HOME: z.string().optional(),
-  TRAINER_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  TRAINER_BACKEND: z.enum(["auto", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto"),
+  /** "1" lets an explicit `webgpu` backend run on a software adapter (lavapipe: tests, the GPU check's dry run). */
+  BUPO_WEBGPU_ALLOW_SOFTWARE: z.enum(["0", "1"]).default("0"),
   /** OpenBLAS kernels on the wasm backend (apps/trainer/native): "on" when the addon is built, "off" = plain wasm. */
   BUPO_NATIVE_KERNELS: z.enum(["on", "off"]).default("on"),
   /** OpenBLAS threads (1 by default: see apps/trainer/README.md, native kernels). */
@@ -58,6 +61,11 @@ export function readTrainerEnv(source: Record<string, string | undefined> = proc
     throw new Error(`Invalid trainer environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The WebGPU options of `initBackend` from the environment (`auto` never takes a software adapter). */
+export function webgpuOptions(env: TrainerEnv): WebgpuOptions {
+  return { allowSoftware: env.BUPO_WEBGPU_ALLOW_SOFTWARE === "1" };
 }
 
 /** The native-kernel options of `initBackend` from the environment. */

