@@ -16,7 +16,7 @@ import {
 import type { StreamedProgress } from "../analysis/streamed/streamed-analysis.ts";
 import type { LensMode } from "../analysis/types.ts";
 import { type BackendInfo, initBackend } from "../backend/index.ts";
-import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
+import { nativeKernelOptions, readTrainerEnv, webgpuOptions } from "../env.ts";
 import { disposeWeights } from "../model/weights.ts";
 import {
   analyzeSamples,
@@ -297,7 +297,12 @@ export async function runAnalyze(
   args: AnalyzeArgs,
   io?: CliIo,
 ): Promise<{ report: AnalyzeReport; model: Pick<ProbeModel, "info">; estimate?: MemoryEstimate }> {
-  const backend = await initBackend({ prefer: args.backend, native: nativeKernelOptions(readTrainerEnv()) });
+  const env = readTrainerEnv();
+  const backend = await initBackend({
+    prefer: args.backend,
+    native: nativeKernelOptions(env),
+    webgpu: webgpuOptions(env),
+  });
   const source = args.model;
   let input: PreparedInput | undefined;
   let estimate: MemoryEstimate | undefined;

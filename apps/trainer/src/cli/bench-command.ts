@@ -13,7 +13,7 @@ import {
   uninstallNativeKernels,
 } from "../backend/index.ts";
 import type { NativeKernelsOptions } from "../backend/native/register-native-kernels.ts";
-import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
+import { nativeKernelOptions, readTrainerEnv, webgpuOptions } from "../env.ts";
 import type { ModelPresetName } from "../model/presets.ts";
 import { trainerCharTokenizer } from "../probe/tokenizer.ts";
 import {
@@ -129,8 +129,14 @@ export const benchCommand: CommandFn = async (argv: string[], io: CliIo) => {
     quick ? REAL_VOCAB_ROWS.quick : REAL_VOCAB_ROWS.full,
   );
 
-  const nativeOpts = nativeKernelOptions(readTrainerEnv());
-  const info = await initBackend({ prefer: backendPref, threads, native: nativeOpts });
+  const env = readTrainerEnv();
+  const nativeOpts = nativeKernelOptions(env);
+  const info = await initBackend({
+    prefer: backendPref,
+    threads,
+    native: nativeOpts,
+    webgpu: webgpuOptions(env),
+  });
   const log = (stage: string) => io.stderr(`bench: ${stage}\n`);
   const modes: KernelMode[] = !info.native.active
     ? ["plain"]

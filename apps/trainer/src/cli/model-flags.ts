@@ -8,7 +8,13 @@ import type { ProbeModel } from "../probe/index.ts";
 
 export const PRESETS = MODEL_PRESETS;
 export const FAMILIES = MODEL_FAMILIES;
-export const BACKENDS = ["auto", "wasm", "cpu", "tensorflow"] as const satisfies readonly BackendPreference[];
+export const BACKENDS = [
+  "auto",
+  "webgpu",
+  "wasm",
+  "cpu",
+  "tensorflow",
+] as const satisfies readonly BackendPreference[];
 
 /** "1.06M" / "812k" / "950". */
 export function formatCount(n: number): string {

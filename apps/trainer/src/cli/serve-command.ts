@@ -1,7 +1,7 @@
 import { BUILTIN_TASKS, MODEL_PRESETS } from "@bupo/shared";
 import { pino } from "pino";
 import { initBackend } from "../backend/index.ts";
-import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
+import { nativeKernelOptions, readTrainerEnv, webgpuOptions } from "../env.ts";
 import { fileRootsFromEnv } from "../files/file-roots.ts";
 import { RunFiles } from "../files/run-files.ts";
 import { logitLensOfRun } from "../service/logit-lens-job.ts";
@@ -11,7 +11,11 @@ import { createJobRunner } from "../service/training-runner.ts";
 /** `serve`: run the trainer as a service until SIGINT / SIGTERM, then shut down gracefully. */
 export async function serveCommand(): Promise<void> {
   const env = readTrainerEnv();
-  const backend = await initBackend({ prefer: env.TRAINER_BACKEND, native: nativeKernelOptions(env) });
+  const backend = await initBackend({
+    prefer: env.TRAINER_BACKEND,
+    native: nativeKernelOptions(env),
+    webgpu: webgpuOptions(env),
+  });
   const files = new RunFiles(
     fileRootsFromEnv(env),
     pino({ level: env.LOG_LEVEL, base: { service: "trainer" } }),
@@ -23,6 +27,7 @@ export async function serveCommand(): Promise<void> {
       backend: backend.backend,
       threads: backend.threads,
       nativeKernels: backend.nativeKernels,
+      ...(backend.gpu === undefined ? {} : { gpu: backend.gpu }),
       native: backend.native,
     }),
     modelPresets: [...MODEL_PRESETS],

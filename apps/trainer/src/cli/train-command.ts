@@ -14,7 +14,7 @@ import type { EvalMetrics, RunConfig, StepMetrics } from "@bupo/shared";
 import { fileRefText } from "@bupo/shared/file-ref";
 import { modelSourceText } from "@bupo/shared/model-config";
 import { describeBackend, initBackend } from "../backend/index.ts";
-import { nativeKernelOptions, readTrainerEnv } from "../env.ts";
+import { nativeKernelOptions, readTrainerEnv, webgpuOptions } from "../env.ts";
 import { fileRootsFromEnv } from "../files/file-roots.ts";
 import { RunFiles } from "../files/run-files.ts";
 import type { TrainerEventMap } from "../train/events.ts";
@@ -190,7 +190,11 @@ export const trainCommand: CommandFn = async (argv: string[], io: CliIo) => {
   }
 
   const env = readTrainerEnv();
-  const info = await initBackend({ prefer: backend, native: nativeKernelOptions(env) });
+  const info = await initBackend({
+    prefer: backend,
+    native: nativeKernelOptions(env),
+    webgpu: webgpuOptions(env),
+  });
   // The operator's own machine: refused files are explained on stderr, roots come from the environment.
   const files = new RunFiles(fileRootsFromEnv(env), {
     warn: (detail, msg) => io.stderr(`train: ${msg}: ${JSON.stringify(detail)}\n`),
