@@ -14,10 +14,11 @@ const IP_LOCKS = 2;
 /**
  * Sliding-window limit on failed sign-ins, per account and per client IP, kept in the database so that
  * several web processes share it, and atomic: the attempt is reserved — stored as a failure — before the
- * password is checked, under transaction-scoped advisory locks on the account and the IP (always taken in
- * that order). Parallel attempts queue on the locks and each counts the reservations before it, so at most
- * the limit reach the password check; the rest get TOO_MANY_REQUESTS. Returns the reserved attempt's id
- * (see `markLoginSucceeded`).
+ * password is checked. Transaction-scoped advisory locks on the account and the IP (taken in that order, so
+ * never a deadlock) serialize attempts for the same key; the insert, a later statement, sees every earlier
+ * reservation and only happens while both counts are under their limits. So at most the limit reach the
+ * password check; the rest get TOO_MANY_REQUESTS. Two short statements hold the locks. Returns the reserved
+ * attempt's id (see `markLoginSucceeded`).
  */
 export async function reserveLoginAttempt(
   prisma: PrismaClient,
@@ -25,26 +26,30 @@ export async function reserveLoginAttempt(
   ip: string,
   limits: LoginLimits,
 ): Promise<bigint> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ACCOUNT_LOCKS}::int, hashtext(${email}))`;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${IP_LOCKS}::int, hashtext(${ip}))`;
-    const since = new Date(Date.now() - limits.windowMinutes * 60_000);
-    const byAccount = await tx.loginAttempt.count({
-      where: { email, success: false, createdAt: { gt: since } },
-    });
-    const byIp = await tx.loginAttempt.count({ where: { ip, success: false, createdAt: { gt: since } } });
-    if (byAccount >= limits.maxFailuresPerAccount || byIp >= limits.maxFailuresPerIp) {
-      throw new AppError(
-        "TOO_MANY_REQUESTS",
-        `Too many failed sign-ins. Wait ${limits.windowMinutes} minutes and try again.`,
-      );
-    }
-    const attempt = await tx.loginAttempt.create({
-      data: { email, ip, success: false },
-      select: { id: true },
-    });
-    return attempt.id;
-  });
+  const since = new Date(Date.now() - limits.windowMinutes * 60_000);
+  const reserved = await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ACCOUNT_LOCKS}::int, hashtext(${email})),
+                                  pg_advisory_xact_lock(${IP_LOCKS}::int, hashtext(${ip}))`;
+      return tx.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO "LoginAttempt" (email, ip, success)
+        SELECT ${email}, ${ip}, false
+        WHERE (SELECT count(*) FROM "LoginAttempt"
+               WHERE email = ${email} AND NOT success AND "createdAt" > ${since}) < ${limits.maxFailuresPerAccount}
+          AND (SELECT count(*) FROM "LoginAttempt"
+               WHERE ip = ${ip} AND NOT success AND "createdAt" > ${since}) < ${limits.maxFailuresPerIp}
+        RETURNING id`;
+    },
+    // Attempts for one key queue on its lock; a burst must not time out waiting for a connection.
+    { maxWait: 15_000, timeout: 15_000 },
+  );
+  if (!reserved[0]) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `Too many failed sign-ins. Wait ${limits.windowMinutes} minutes and try again.`,
+    );
+  }
+  return reserved[0].id;
 }
 
 /** The reserved attempt turned out right: it no longer counts as a failure. */
