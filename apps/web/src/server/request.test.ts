@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readCookie, serializeSessionCookie } from "./auth/cookies.ts";
-import { isSameOrigin } from "./request.ts";
+import { capRequestBody } from "./request.ts";
+import { isSameOrigin, toFetchHeaders } from "./same-origin.ts";
 
 const post = (headers: Record<string, string>) =>
-  new Request("http://127.0.0.1:3000/api/trpc/auth.signOut", { method: "POST", headers });
+  new Request("http://127.0.0.1:3000/api/trpc/auth.signOut", { method: "POST", headers }).headers;
 
 describe("CSRF guard", () => {
   it("accepts same-origin requests and refuses cross-site ones", () => {
@@ -12,6 +13,41 @@ describe("CSRF guard", () => {
     expect(isSameOrigin(post({ host: "127.0.0.1:3000", origin: "null" }))).toBe(false);
     expect(isSameOrigin(post({ host: "127.0.0.1:3000", "sec-fetch-site": "cross-site" }))).toBe(false);
     expect(isSameOrigin(post({ host: "127.0.0.1:3000", "sec-fetch-site": "same-origin" }))).toBe(true);
+  });
+
+  it("reads Node's request headers (a socket handshake's) the same way", () => {
+    const node = { host: "127.0.0.1:3000", origin: "http://evil.example", "set-cookie": ["a=1", "b=2"] };
+    expect(isSameOrigin(toFetchHeaders(node))).toBe(false);
+    expect(isSameOrigin(toFetchHeaders({ ...node, origin: "http://127.0.0.1:3000" }))).toBe(true);
+  });
+});
+
+describe("body cap", () => {
+  const body = (bytes: number, headers: Record<string, string> = {}) =>
+    new Request("http://127.0.0.1:3000/api/trpc/run.create", {
+      method: "POST",
+      headers,
+      body: new ReadableStream({
+        start(c) {
+          for (let sent = 0; sent < bytes; sent += 1000)
+            c.enqueue(new Uint8Array(Math.min(1000, bytes - sent)));
+          c.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+
+  it("lets a body up to the cap through, intact", async () => {
+    const r = await capRequestBody(body(5000), 5000);
+    expect(r).toBeInstanceOf(Request);
+    expect((await (r as Request).arrayBuffer()).byteLength).toBe(5000);
+  });
+
+  it("answers 413 for a declared or a streamed size over the cap", async () => {
+    expect(((await capRequestBody(body(10, { "content-length": "5001" }), 5000)) as Response).status).toBe(
+      413,
+    );
+    expect(((await capRequestBody(body(5001), 5000)) as Response).status).toBe(413);
   });
 });
 

@@ -20,20 +20,35 @@ export async function contextDepsFromEnv(): Promise<ContextDeps> {
   };
 }
 
+const tooLarge = (maxBytes: number) =>
+  Response.json(
+    { error: { message: `Request body too large: the limit is ${maxBytes} bytes.` } },
+    { status: 413 },
+  );
+
 /**
- * CSRF guard for state-changing requests: the browser's Origin (or, failing that, Sec-Fetch-Site) must
- * say same-origin. Together with SameSite=Lax cookies and JSON-only bodies this blocks cross-site forms.
+ * The request with its body read into memory, or a 413 response when the body is over `maxBytes`: answered
+ * from Content-Length before anything is read when the client declares a size, else as soon as the streamed
+ * bytes pass the cap. Nothing over the cap is buffered or parsed.
  */
-export function isSameOrigin(req: Request): boolean {
-  const origin = req.headers.get("origin");
-  if (origin) {
-    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
+export async function capRequestBody(req: Request, maxBytes: number): Promise<Request | Response> {
+  if (!req.body) return req;
+  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) {
+    await req.body.cancel();
+    return tooLarge(maxBytes);
   }
-  const site = req.headers.get("sec-fetch-site");
-  return site === null || site === "same-origin" || site === "none";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new Request(req.url, { method: req.method, headers: req.headers, body: Buffer.concat(chunks) });
 }

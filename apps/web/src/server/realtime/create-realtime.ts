@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
+import { isSameOrigin, toFetchHeaders } from "../same-origin.ts";
 import { attachBrowserNamespace } from "./browser-namespace.ts";
 import { attachTrainerNamespace } from "./trainer-namespace.ts";
 import type { RealtimeDeps, RealtimeServer } from "./types.ts";
@@ -20,6 +21,12 @@ export function createRealtime(
     pingInterval: 10_000,
     pingTimeout: 10_000,
     maxHttpBufferSize: 5e6,
+    // Every handshake (polling or websocket) follows the origin rule of tRPC mutations: a page on another
+    // site cannot open a socket that rides on the visitor's session cookie.
+    allowRequest: (req, callback) => {
+      const allowed = isSameOrigin(toFetchHeaders(req.headers));
+      callback(allowed ? null : "cross-site connection refused", allowed);
+    },
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
   attachBrowserNamespace(io, deps);
