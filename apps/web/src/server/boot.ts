@@ -9,6 +9,7 @@ import { pino } from "pino";
 import type { Env } from "../env.ts";
 import { AppError } from "./errors.ts";
 import { createRealtime } from "./realtime/create-realtime.ts";
+import { liveSockets } from "./realtime/live-sockets.ts";
 import { createRedisAdapter } from "./realtime/redis-adapter.ts";
 import { runRoom } from "./realtime/rooms.ts";
 import type { RealtimeServer } from "./realtime/types.ts";
@@ -51,6 +52,7 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
   const runtime: RunRuntime = {
     enqueue: scheduler.enqueue,
     publishStatus,
+    sockets: liveSockets(io, db.prisma),
     async logitLens(trainerId, input) {
       if (!trainers.urls.includes(trainerId)) {
         throw new AppError(

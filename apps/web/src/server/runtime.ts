@@ -1,6 +1,7 @@
 import type { RunStatusPayload } from "@bupo/shared/realtime";
 import type { LogitLensInputSchema, LogitLensResult } from "@bupo/shared/run-queries";
 import type { z } from "zod";
+import type { LiveSockets } from "./realtime/live-sockets.ts";
 
 /**
  * What request handlers need from the long-lived server process (scheduler, trainers, sockets). server.ts
@@ -13,6 +14,8 @@ export interface RunRuntime {
   publishStatus(p: RunStatusPayload): void;
   /** Logit lens of a run's checkpoint, computed by the trainer that holds the run's folder. */
   logitLens(trainerId: string, input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
+  /** Browser sockets, which follow sign-outs, revocations and membership changes. */
+  sockets: LiveSockets;
 }
 
 const globalForRuntime = globalThis as unknown as { __bupoRuntime?: RunRuntime };

@@ -6,6 +6,7 @@ import type { SessionUser } from "../services/session-service.ts";
 
 export interface BrowserSocketData {
   user: SessionUser;
+  sessionId: string;
 }
 export interface TrainerSocketData {
   trainerId: string;

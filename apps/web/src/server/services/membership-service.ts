@@ -1,6 +1,7 @@
 import type { PrismaClient, TeamRole } from "@bupo/db/client";
 import { hasRole } from "@bupo/shared/team";
 import { AppError, forbidden, notFound } from "../errors.ts";
+import type { LiveSockets } from "../realtime/live-sockets.ts";
 
 export interface TeamAccess {
   teamId: string;
@@ -45,8 +46,10 @@ async function assertMayManage(
   }
 }
 
+/** Membership changes re-check the member's live sockets in the team's rooms (live-sockets.ts). */
 export async function changeMemberRole(
   prisma: PrismaClient,
+  sockets: LiveSockets | undefined,
   actor: TeamAccess,
   userId: string,
   role: TeamRole,
@@ -56,14 +59,21 @@ export async function changeMemberRole(
   });
   if (!target) throw notFound("Member");
   await assertMayManage(prisma, actor, target.role, role);
-  return prisma.membership.update({
+  const changed = await prisma.membership.update({
     where: { id: target.id },
     data: { role },
     select: { userId: true, role: true },
   });
+  await sockets?.recheckMembership(userId, actor.teamId);
+  return changed;
 }
 
-export async function removeMember(prisma: PrismaClient, actor: TeamAccess, userId: string): Promise<void> {
+export async function removeMember(
+  prisma: PrismaClient,
+  sockets: LiveSockets | undefined,
+  actor: TeamAccess,
+  userId: string,
+): Promise<void> {
   if (userId === actor.userId) throw new AppError("BAD_REQUEST", "Use “Leave team” to remove yourself.");
   const target = await prisma.membership.findUnique({
     where: { teamId_userId: { teamId: actor.teamId, userId } },
@@ -79,9 +89,14 @@ export async function removeMember(prisma: PrismaClient, actor: TeamAccess, user
       data: { activeTeamId: null },
     }),
   ]);
+  await sockets?.recheckMembership(userId, actor.teamId);
 }
 
-export async function leaveTeam(prisma: PrismaClient, access: TeamAccess): Promise<void> {
+export async function leaveTeam(
+  prisma: PrismaClient,
+  sockets: LiveSockets | undefined,
+  access: TeamAccess,
+): Promise<void> {
   if (access.role === "OWNER" && (await countOwners(prisma, access.teamId)) <= 1) {
     throw new AppError("BAD_REQUEST", "You are the last owner. Make someone else an owner before leaving.");
   }
@@ -92,4 +107,5 @@ export async function leaveTeam(prisma: PrismaClient, access: TeamAccess): Promi
       data: { activeTeamId: null },
     }),
   ]);
+  await sockets?.recheckMembership(access.userId, access.teamId);
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@bupo/db/client";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
 import { notFound } from "../errors.ts";
+import type { LiveSockets } from "../realtime/live-sockets.ts";
 
 export interface RequestMeta {
   ip: string;
@@ -16,6 +17,7 @@ export interface SessionUser {
 
 export interface CurrentSession {
   sessionId: string;
+  expiresAt: Date;
   user: SessionUser;
 }
 
@@ -53,15 +55,22 @@ export async function findSession(
     include: { user: { select: { id: true, email: true, name: true, activeTeamId: true } } },
   });
   if (!session || session.revokedAt || session.expiresAt <= new Date()) return null;
-  return { sessionId: session.id, user: session.user };
+  return { sessionId: session.id, expiresAt: session.expiresAt, user: session.user };
 }
 
-export async function revokeSession(prisma: PrismaClient, userId: string, sessionId: string): Promise<void> {
+/** Ends one of the user's sessions (sign-out, or from another device); its live sockets are disconnected. */
+export async function revokeSession(
+  prisma: PrismaClient,
+  sockets: LiveSockets | undefined,
+  userId: string,
+  sessionId: string,
+): Promise<void> {
   const r = await prisma.session.updateMany({
     where: { id: sessionId, userId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
   if (r.count === 0) throw notFound("Session");
+  sockets?.endSession(sessionId);
 }
 
 export function listSessions(prisma: PrismaClient, userId: string) {

@@ -6,7 +6,7 @@ import { protectedProcedure } from "../../trpc.ts";
 export const revokeSessionRoute = protectedProcedure
   .input(RevokeSessionInputSchema)
   .mutation(async ({ ctx, input }) => {
-    await revokeSession(ctx.prisma, ctx.session.user.id, input.sessionId);
+    await revokeSession(ctx.prisma, ctx.runtime?.sockets, ctx.session.user.id, input.sessionId);
     if (input.sessionId === ctx.session.sessionId) ctx.setSessionCookie(null);
     return { ok: true as const };
   });

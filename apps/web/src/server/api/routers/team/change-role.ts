@@ -4,4 +4,6 @@ import { teamProcedure } from "../../trpc.ts";
 
 export const changeRoleRoute = teamProcedure("ADMIN")
   .input(ChangeRoleInputSchema)
-  .mutation(({ ctx, input }) => changeMemberRole(ctx.prisma, ctx.access, input.userId, input.role));
+  .mutation(({ ctx, input }) =>
+    changeMemberRole(ctx.prisma, ctx.runtime?.sockets, ctx.access, input.userId, input.role),
+  );

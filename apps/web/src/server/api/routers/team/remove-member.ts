@@ -5,6 +5,6 @@ import { teamProcedure } from "../../trpc.ts";
 export const removeMemberRoute = teamProcedure("ADMIN")
   .input(RemoveMemberInputSchema)
   .mutation(async ({ ctx, input }) => {
-    await removeMember(ctx.prisma, ctx.access, input.userId);
+    await removeMember(ctx.prisma, ctx.runtime?.sockets, ctx.access, input.userId);
     return { ok: true as const };
   });
