@@ -92,44 +92,55 @@ export class ChunkedLens {
     const rowBytes = this.d * BYTES_PER_ELEMENT[stored.dtype];
     const raw = [new Uint8Array(vocabChunk * rowBytes), new Uint8Array(vocabChunk * rowBytes)];
     const decoded = new Float32Array(vocabChunk * this.d);
-    const acc = batch.map((p) => new OnlineEntropy(p.x.shape[0]));
+    // One tall matrix of every queued row: each W_U chunk is then multiplied by blocks of many rows (a
+    // state of a few tokens alone would make the product memory-bound).
+    const x =
+      batch.length === 1 ? (batch[0] as Pending).x : (tf.concat(batch.map((p) => p.x)) as tf.Tensor2D);
+    const N = x.shape[0];
+    const acc = new OnlineEntropy(N);
     const read = (v0: number, slot: number) =>
       this.reader.readRows(this.wuName, v0, Math.min(vocabChunk, this.V - v0), raw[slot]);
-    let next = read(0, 0);
-    for (let v0 = 0, slot = 0; v0 < this.V; v0 += vocabChunk, slot ^= 1) {
-      const waitStart = performance.now();
-      const bytes = await next;
-      this.stats.readWaitMs += performance.now() - waitStart;
-      if (v0 + vocabChunk < this.V) next = read(v0 + vocabChunk, slot ^ 1);
-      this.opts.signal?.throwIfAborted();
-      const n = bytes.byteLength / rowBytes;
-      const w = tf.tensor2d(decodeToFloat32(bytes, stored.dtype, decoded).subarray(0, n * this.d), [
-        n,
-        this.d,
-      ]);
-      try {
-        for (const [i, p] of batch.entries()) {
-          const N = p.x.shape[0];
+    let next: Promise<Uint8Array> | undefined = read(0, 0);
+    try {
+      for (let v0 = 0, slot = 0; v0 < this.V; v0 += vocabChunk, slot ^= 1) {
+        const waitStart = performance.now();
+        const bytes: Uint8Array = await (next as Promise<Uint8Array>);
+        this.stats.readWaitMs += performance.now() - waitStart;
+        next = v0 + vocabChunk < this.V ? read(v0 + vocabChunk, slot ^ 1) : undefined;
+        this.opts.signal?.throwIfAborted();
+        const n = bytes.byteLength / rowBytes;
+        const w = tf.tensor2d(decodeToFloat32(bytes, stored.dtype, decoded).subarray(0, n * this.d), [
+          n,
+          this.d,
+        ]);
+        try {
           for (let r0 = 0; r0 < N; r0 += rowsPerBlock) {
             const rows = Math.min(rowsPerBlock, N - r0);
             const s = tf.tidy(() => {
-              const xs = rows === N ? p.x : tf.slice(p.x, [r0, 0], [rows, this.d]);
+              const xs = rows === N ? x : tf.slice(x, [r0, 0], [rows, this.d]);
               return logitStats(tf.matMul(xs, w, false, true)); // [rows, 2]
             });
             const values = s.dataSync();
             s.dispose();
-            (acc[i] as OnlineEntropy).add(r0, values);
+            acc.add(r0, values);
             this.opts.onWork?.(2 * rows * n * this.d);
           }
+        } finally {
+          w.dispose();
         }
-      } finally {
-        w.dispose();
       }
+    } finally {
+      next?.catch(() => undefined); // a read still in flight after an abort
+      if (x !== batch[0]?.x) x.dispose();
     }
     this.stats.passes++;
-    batch.forEach((p, i) => {
-      this.results.set(p.key, (acc[i] as OnlineEntropy).entropies());
-    });
+    const h = acc.entropies();
+    let r0 = 0;
+    for (const p of batch) {
+      const rows = p.x.shape[0];
+      this.results.set(p.key, h.slice(r0, r0 + rows));
+      r0 += rows;
+    }
   }
 
   /** Disposes queued states (after an error or abort). */

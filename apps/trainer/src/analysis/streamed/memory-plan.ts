@@ -86,7 +86,7 @@ export function estimateStreamed(c: ModelConfig, job: JobShape): MemoryEstimate 
     "layer weights (float32)": 4 * total,
     "residual streams": 4 * tokens * d,
     "layer activations": Math.max(...groups.map((g) => layerActivationBytes(c, g.B, g.T))),
-    "queued lens states": lens.pendingBytes + largestState,
+    "queued lens states (+ their concatenation)": 2 * (lens.pendingBytes + largestState),
     "W_U chunk (float32)": 4 * chunkElems,
     logits: 4 * lens.rowsPerBlock * lens.vocabChunk,
   };
