@@ -8,6 +8,9 @@ import { type Capabilities, JobRefSchema, StartJobInputSchema } from "@bupo/shar
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { z } from "zod";
+import { FileAccessError } from "../files/run-files.ts";
+import { ProbeInputError } from "../probe/input-error.ts";
+import { formatTrainerError } from "./error-format.ts";
 import { type JobManager, NoFreeSlotError } from "./job-manager.ts";
 
 export interface TrainerContext {
@@ -18,7 +21,9 @@ export interface TrainerContext {
   logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
 }
 
-const t = initTRPC.context<TrainerContext>().create({ transformer: superjson });
+const t = initTRPC
+  .context<TrainerContext>()
+  .create({ transformer: superjson, isDev: false, errorFormatter: formatTrainerError });
 
 const authed = t.procedure.use(({ ctx, next }) => {
   const given = Buffer.from(ctx.authorization?.replace(/^Bearer /, "") ?? "");
@@ -50,7 +55,10 @@ export const trainerRouter = t.router({
     try {
       return await ctx.logitLens(input);
     } catch (e) {
-      throw new TRPCError({ code: "NOT_FOUND", message: e instanceof Error ? e.message : String(e) });
+      // Missing and not-allowed checkpoints read the same; other failures are internal (message kept in the log).
+      if (e instanceof FileAccessError) throw new TRPCError({ code: "NOT_FOUND", message: e.message });
+      if (e instanceof ProbeInputError) throw new TRPCError({ code: "BAD_REQUEST", message: e.message });
+      throw e;
     }
   }),
 });
