@@ -12,6 +12,7 @@ import {
   postgresUrl,
   startTrainer,
   startWeb,
+  type TrainerOptions,
   type WebOptions,
 } from "./processes.ts";
 
@@ -22,7 +23,10 @@ export interface Stack {
   token: string;
 }
 
-export function webAndTrainerPerFile(web: Partial<Pick<WebOptions, "heartbeatTimeoutSeconds">> = {}): Stack {
+export function webAndTrainerPerFile(
+  web: Partial<Pick<WebOptions, "heartbeatTimeoutSeconds">> = {},
+  trainer: Pick<TrainerOptions, "env"> = {},
+): Stack {
   const stack = { token: newToken() } as Stack;
   beforeAll(async () => {
     if (!hasPostgres) return;
@@ -39,6 +43,7 @@ export function webAndTrainerPerFile(web: Partial<Pick<WebOptions, "heartbeatTim
       token: stack.token,
       port,
       dataDir: tempDir("trainer"),
+      ...trainer,
     });
   }, 120_000);
   afterAll(async () => {
