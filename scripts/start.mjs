@@ -7,6 +7,26 @@ import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
+
+// package.json's engines (an LTS): say how to get it rather than fail somewhere in the build.
+const engines = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).engines.node;
+const [needMajor, needMinor] = engines
+  .match(/(\d+)\.(\d+)/)
+  .slice(1)
+  .map(Number);
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < needMajor || (major === needMajor && minor < needMinor)) {
+  console.error(
+    [
+      `BuPO Studio needs Node.js ${needMajor}.${needMinor} or newer (package.json engines "${engines}"); this is ${process.version}.`,
+      `Install Node ${needMajor} LTS from https://nodejs.org or with your version manager (nvm install ${needMajor}),`,
+      "or, on Linux, fetch it from the npm registry and put it first on PATH for this shell:",
+      '  export PATH="$(scripts/node-lts.sh):$PATH"',
+      "then run npm start again.",
+    ].join("\n"),
+  );
+  process.exit(1);
+}
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
 
 function must(title, cmd, args) {
