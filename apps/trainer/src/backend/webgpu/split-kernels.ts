@@ -45,8 +45,26 @@ const run = (name: string, backend: unknown, inputs: object, attrs: object = {})
 /** A view of `t` with another shape of the same size (no copy; not registered, never disposed). */
 const view = (t: Info, shape: number[]): Info => ({ dataId: t.dataId, shape, dtype: t.dtype });
 
-function cannotSplit(what: string, limit: number): never {
-  throw new Error(`webgpu: ${what} exceeds the storage binding limit (${limit} bytes) and cannot be split`);
+/**
+ * An op this module cannot split: the stock kernel when its tensors fit the device's own limit (only a test limit
+ * was crossed), else a clear error rather than Dawn's.
+ */
+function unsplittable(
+  gpu: WebgpuInternals,
+  maxBytes: number,
+  what: string,
+  stock: () => Info | Info[],
+): Info | Info[] {
+  const device = gpu.device.limits.maxStorageBufferBindingSize;
+  if (maxBytes <= device) return stock();
+  throw new Error(`webgpu: ${what} exceeds the storage binding limit (${device} bytes) and cannot be split`);
+}
+
+/** Rows of the reference shape per block, or 0 when it cannot be cut into blocks that fit. */
+function blockRows(limit: number, ref: number[], rowInputs: Info[]): number {
+  const rowBytes = Math.max(rowBytesOf(ref), ...rowInputs.map((t) => rowBytesOf(t.shape)));
+  const maxRows = Math.floor(limit / rowBytes);
+  return (ref[0] ?? 1) < 2 || maxRows < 1 ? 0 : maxRows;
 }
 
 /**
@@ -60,11 +78,10 @@ function overRows(
   rowInputs: Info[],
   compute: (block: Info[], rows: number) => Info,
 ): Info {
-  const R = ref[0] ?? 1;
-  const rowBytes = Math.max(rowBytesOf(ref), ...rowInputs.map((t) => rowBytesOf(t.shape)));
-  const maxRows = Math.floor(limit / rowBytes);
-  if (R < 2 || maxRows < 1) cannotSplit(`a tensor of shape [${ref}]`, limit);
-  const parts = rowRanges(R, maxRows).map(([s, e]) => {
+  const maxRows = blockRows(limit, ref, rowInputs);
+  if (maxRows === 0)
+    throw new Error(`webgpu: internal: [${ref}] cannot be cut into blocks of ${limit} bytes`);
+  const parts = rowRanges(ref[0] as number, maxRows).map(([s, e]) => {
     const block = rowInputs.map((t) => copyRows(gpu, t, s, e));
     const out = compute(block, e - s);
     for (const b of block) gpu.disposeData(b.dataId);
@@ -102,12 +119,12 @@ function elementwise(original: KernelFunc): KernelFunc {
       shapes.length === 1
         ? (shapes[0] as number[])
         : tf.backend_util.assertAndGetBroadcastShape(shapes[0] as number[], shapes[1] as number[]);
-    if (Math.max(bytesOf(ref), ...shapes.map(bytesOf)) <= limit) return original(args);
+    const maxBytes = Math.max(bytesOf(ref), ...shapes.map(bytesOf));
+    if (maxBytes <= limit) return original(args);
     const k = mergeableLead(
       ref,
       named.map(([, t]) => t),
     );
-    if (k === 0) cannotSplit(`a broadcast to [${ref}]`, limit);
     const R = sizeOf(ref.slice(0, k));
     const cut = named.filter(([, t]) =>
       aligned(t, ref.length)
@@ -115,22 +132,19 @@ function elementwise(original: KernelFunc): KernelFunc {
         .every((x, i) => x === ref[i]),
     );
     const whole = named.filter(([name]) => !cut.some(([n]) => n === name));
-    for (const [, t] of whole)
-      if (bytesOf(t.shape) > limit) cannotSplit(`a broadcast operand [${t.shape}]`, limit);
-    const out = overRows(
-      gpu,
-      limit,
-      [R, ...ref.slice(k)],
-      cut.map(([, t]) => view(t, [R, ...aligned(t, ref.length).slice(k)])),
-      (block) => {
-        const inputs: Record<string, Info> = {};
-        cut.forEach(([name], i) => {
-          inputs[name] = block[i] as Info;
-        });
-        for (const [name, t] of whole) inputs[name] = t;
-        return original({ ...args, inputs }) as Info;
-      },
-    );
+    const merged = [R, ...ref.slice(k)];
+    const rows = cut.map(([, t]) => view(t, [R, ...aligned(t, ref.length).slice(k)]));
+    if (k === 0 || whole.some(([, t]) => bytesOf(t.shape) > limit) || blockRows(limit, merged, rows) === 0) {
+      return unsplittable(gpu, maxBytes, `a broadcast to [${ref}]`, () => original(args));
+    }
+    const out = overRows(gpu, limit, merged, rows, (block) => {
+      const inputs: Record<string, Info> = {};
+      cut.forEach(([name], i) => {
+        inputs[name] = block[i] as Info;
+      });
+      for (const [name, t] of whole) inputs[name] = t;
+      return original({ ...args, inputs }) as Info;
+    });
     return view(out, ref);
   };
 }
@@ -143,6 +157,9 @@ function fill(original: KernelFunc): KernelFunc {
     const shape = (args.attrs as { shape: number[] }).shape;
     if (bytesOf(shape) <= limit) return original(args);
     const merged = shape.length > 1 ? [shape[0] as number, sizeOf(shape.slice(1))] : [sizeOf(shape), 1];
+    if (blockRows(limit, merged, []) === 0) {
+      return unsplittable(gpu, bytesOf(shape), `a fill of [${shape}]`, () => original(args));
+    }
     const out = overRows(gpu, limit, merged, [], (_, rows) =>
       view(original({ ...args, attrs: { ...args.attrs, shape: [rows, merged[1] as number] } }) as Info, [
         rows,
@@ -160,14 +177,22 @@ function softmax(original: KernelFunc): KernelFunc {
     const limit = limitOf(gpu);
     const logits = (args.inputs as { logits: Info }).logits;
     if (bytesOf(logits.shape) <= limit) return original(args);
-    const V = logits.shape[logits.shape.length - 1] as number;
+    const last = logits.shape.length - 1;
+    const dim = (args.attrs as { dim: number }).dim;
+    if (dim !== -1 && dim !== last) {
+      return unsplittable(gpu, bytesOf(logits.shape), `a softmax over axis ${dim}`, () => original(args));
+    }
+    const V = logits.shape[last] as number;
     const merged = [sizeOf(logits.shape) / V, V];
+    if (blockRows(limit, merged, []) === 0) {
+      return unsplittable(gpu, bytesOf(logits.shape), `a softmax of [${logits.shape}]`, () => original(args));
+    }
     const out = overRows(
       gpu,
       limit,
       merged,
       [view(logits, merged)],
-      ([block]) => original({ ...args, inputs: { logits: block as Info } }) as Info,
+      ([block]) => original({ ...args, inputs: { logits: block as Info }, attrs: { dim: 1 } }) as Info,
     );
     return view(out, logits.shape);
   };
@@ -194,6 +219,9 @@ function reduction(name: string, original: KernelFunc): KernelFunc {
     const shape = x.shape.slice(lead);
     const rest = axes.filter((a) => a >= lead).map((a) => a - lead);
     const xv = view(x, shape);
+    if (blockRows(limit, shape, []) === 0) {
+      return unsplittable(gpu, bytesOf(x.shape), `a reduction of [${x.shape}]`, () => original(args));
+    }
     const inner = { [key]: rest, keepDims: true };
     if (!rest.includes(0)) {
       const out = overRows(
@@ -233,7 +261,8 @@ function slice(original: KernelFunc): KernelFunc {
     const { begin, size } = args.attrs as { begin: number[]; size: number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [number[], number[]];
     const rowsOnly = x.shape.every((d, i) => i === 0 || (b[i] === 0 && s[i] === d));
-    if (!rowsOnly) cannotSplit(`a slice of [${x.shape}] off axis 0`, limitOf(gpu));
+    if (!rowsOnly)
+      return unsplittable(gpu, bytesOf(x.shape), `a slice of [${x.shape}]`, () => original(args));
     return copyRows(gpu, x, b[0] as number, (b[0] as number) + (s[0] as number));
   };
 }
@@ -247,7 +276,7 @@ function splitV(original: KernelFunc): KernelFunc {
     const $axis = tf.util.parseAxisParam(axis, x.shape)[0] as number;
     const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
     if (x.shape.slice(0, $axis).some((d) => d !== 1))
-      cannotSplit(`a split of [${x.shape}] off axis 0`, limitOf(gpu));
+      return unsplittable(gpu, bytesOf(x.shape), `a split of [${x.shape}]`, () => original(args));
     const rows = view(x, x.shape.slice($axis));
     let start = 0;
     return sizes.map((n) => {
@@ -271,7 +300,7 @@ function concat(original: KernelFunc): KernelFunc {
     );
     if (bytesOf(outShape) <= limitOf(gpu)) return original(args);
     if (outShape.slice(0, axis).some((d) => d !== 1))
-      cannotSplit(`a concat into [${outShape}] off axis 0`, limitOf(gpu));
+      return unsplittable(gpu, bytesOf(outShape), `a concat into [${outShape}]`, () => original(args));
     const rows = parts.map((p) => view(p, p.shape.slice(axis)));
     const out = concatRows(gpu, rows, false);
     return view(out, outShape);
@@ -314,4 +343,4 @@ export function splitWrappers(): Record<string, (original: KernelFunc) => Kernel
   return out;
 }
 
-export { limitOf, overRows, run, view };
+export { limitOf, run, unsplittable, view };

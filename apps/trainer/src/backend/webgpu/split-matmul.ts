@@ -8,7 +8,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { bytesOf, concatRows, copyRows, rowRanges, sizeOf, type WebgpuInternals } from "./gpu-rows.ts";
-import { limitOf, run, view } from "./split-kernels.ts";
+import { limitOf, run, unsplittable, view } from "./split-kernels.ts";
 
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 type Info = tf.TensorInfo;
@@ -134,7 +134,8 @@ export function splitMatMul(original: KernelFunc): KernelFunc {
       4 * Math.max(sizeOf(a.shape.slice(0, -2)), sizeOf(b.shape.slice(0, -2))) * rows(a, ta) * cols(b, tb);
     if (bytesOf(a.shape) <= limit && bytesOf(b.shape) <= limit && outBytes <= limit) return original(args);
     if (sizeOf(a.shape.slice(0, -2)) !== 1 || sizeOf(b.shape.slice(0, -2)) !== 1) {
-      fail(limit, `with a batch of [${a.shape}]·[${b.shape}]`);
+      const maxBytes = Math.max(bytesOf(a.shape), bytesOf(b.shape), outBytes);
+      return unsplittable(gpu, maxBytes, `a batched matMul [${a.shape}]·[${b.shape}]`, () => original(args));
     }
     const a2 = view(a, a.shape.slice(-2));
     const b2 = view(b, b.shape.slice(-2));
