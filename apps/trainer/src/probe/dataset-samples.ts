@@ -31,8 +31,12 @@ import { computeScore } from "../reward/compute-score.ts";
 import { deriveSeed } from "../tasks/rng.ts";
 import type { ChatMessage } from "../tokenizer/index.ts";
 import { inputError, ProbeInputError } from "./input-error.ts";
-import type { ProbeModel } from "./model-source.ts";
-import { encodeSamplingPrompt, type ProbeDrawOptions, sampleResponses } from "./sample-responses.ts";
+import {
+  encodeSamplingPrompt,
+  type ProbeDrawOptions,
+  type SamplingModel,
+  sampleResponses,
+} from "./sample-responses.ts";
 import { checkTokenIds, joinNotes, meanOf, type ProbeSample, type ProbeSampleSet } from "./samples.ts";
 import type { ProbePromptOptions, ProbeTokenizer } from "./tokenizer.ts";
 
@@ -222,7 +226,7 @@ export async function datasetTaskSamples(
     DatasetTask,
     "root" | "path" | "format" | "promptKey" | "answerKey" | "enableThinking" | "maxRows"
   >,
-  model: ProbeModel,
+  model: SamplingModel,
   tok: ProbeTokenizer,
   opts: ProbeDrawOptions,
   files: RunFiles,

@@ -3,13 +3,20 @@
  * 1, top-p 1 in the paper) in chunks of rows, with a cancellation check between chunks. Seeded: the same seed,
  * weights and prompts give the same responses on one backend.
  */
+import { generateStreamed } from "../analysis/streamed/streamed-generate.ts";
+import type { CheckpointTensorReader } from "../checkpoint/tensor-reader.ts";
 import { generate } from "../model/generate.ts";
+import type { ModelWeights } from "../model/weights.ts";
 import { deriveSeed } from "../tasks/rng.ts";
 import type { ChatMessage } from "../tokenizer/index.ts";
 import { checkAborted, inputError } from "./input-error.ts";
 import type { ProbeModel } from "./model-source.ts";
 import { checkTokenIds } from "./samples.ts";
 import type { ProbePromptOptions, ProbeTokenizer } from "./tokenizer.ts";
+
+/** A model responses can be sampled from: weights in memory, or a checkpoint streamed layer by layer. */
+export type SamplingModel = Pick<ProbeModel, "config"> &
+  ({ weights: ModelWeights } | { reader: CheckpointTensorReader });
 
 export interface ResponseSamplingOptions {
   temperature: number;
@@ -53,7 +60,7 @@ export function encodeSamplingPrompt(
 
 /** One response per prompt row (each row non-empty). Leaves no tensors behind. */
 export async function sampleResponses(
-  model: Pick<ProbeModel, "config" | "weights">,
+  model: SamplingModel,
   tokenizer: ProbeTokenizer,
   prompts: readonly number[][],
   opts: ResponseSamplingOptions,
@@ -63,13 +70,20 @@ export async function sampleResponses(
   for (let c = 0; c * chunkRows < prompts.length; c++) {
     checkAborted(opts.signal);
     const rows = prompts.slice(c * chunkRows, (c + 1) * chunkRows).map((p) => [...p]);
-    const g = await generate(model.weights, model.config, rows, {
+    const gen = {
       maxNewTokens: opts.maxResponseTokens,
       temperature: opts.temperature,
       seed: deriveSeed(opts.seed, `chunk/${c}`),
       stopIds: [...tokenizer.stopIds],
       padId: tokenizer.padId,
-    });
+    };
+    const g =
+      "reader" in model
+        ? await generateStreamed(model.reader, model.config, rows, {
+            ...gen,
+            ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+          })
+        : await generate(model.weights, model.config, rows, gen);
     for (const ids of g.tokens) out.push({ ids, text: tokenizer.decode(ids) });
   }
   return out;

@@ -10,12 +10,17 @@ import { generateProblems, getTask } from "../tasks/registry.ts";
 import { deriveSeed } from "../tasks/rng.ts";
 import { ProbeInputError } from "./input-error.ts";
 import type { ProbeModel } from "./model-source.ts";
-import { encodeSamplingPrompt, type ProbeDrawOptions, sampleResponses } from "./sample-responses.ts";
+import {
+  encodeSamplingPrompt,
+  type ProbeDrawOptions,
+  type SamplingModel,
+  sampleResponses,
+} from "./sample-responses.ts";
 import { meanOf, type ProbeSampleSet } from "./samples.ts";
 
 export async function builtinTaskSamples(
   task: Pick<BuiltinTask, "name" | "difficulty">,
-  model: ProbeModel,
+  model: SamplingModel & Pick<ProbeModel, "tokenizer">,
   opts: ProbeDrawOptions,
 ): Promise<ProbeSampleSet> {
   const tok = model.tokenizer;

@@ -82,13 +82,15 @@ export function estimateStreamed(c: ModelConfig, job: JobShape): MemoryEstimate 
   const lens = lensSizes(d, c.vocabSize, job.lens);
   const largestState = Math.max(...groups.map((g) => g.B * g.T)) * d * 4;
   const chunkElems = lens.vocabChunk * d;
+  const allStates = (5 * c.numLayers + 2) * tokens * d * 4;
+  const queued = Math.min(allStates, lens.pendingBytes + largestState);
   const heap = {
     "layer weights (float32)": 4 * total,
     "residual streams": 4 * tokens * d,
     "layer activations": Math.max(...groups.map((g) => layerActivationBytes(c, g.B, g.T))),
-    "queued lens states (+ their concatenation)": 2 * (lens.pendingBytes + largestState),
+    "queued lens states (+ their concatenation)": 2 * queued,
     "W_U chunk (float32)": 4 * chunkElems,
-    logits: 4 * lens.rowsPerBlock * lens.vocabChunk,
+    logits: 4 * Math.min(lens.rowsPerBlock, Math.ceil(queued / (4 * d))) * lens.vocabChunk,
   };
   const host = {
     "layer bytes read (current + next)": 2 * total * job.storedBytesPerElement,
