@@ -17,6 +17,7 @@ import { lossAndGrads } from "../../train/gradients.ts";
 import { runRlStep } from "../../train/rl-step.ts";
 import { runSftStep } from "../../train/sft.ts";
 import { toyRunConfig, toyStepContext } from "../../train/test-fixtures.ts";
+import { initBackend } from "../init-backend.ts";
 import { GpuValidationError } from "./gpu-errors.ts";
 import { rowCopies } from "./gpu-rows.ts";
 import { setSplitLimitForTests } from "./split-kernels.ts";
@@ -201,9 +202,12 @@ describe.skipIf(gpu.skip !== undefined)("webgpu ≡ wasm", () => {
     await useWasm();
   });
 
-  it("reports the adapter and its limits", () => {
+  it("reports the adapter and its limits; a software adapter is never taken unless allowed", async () => {
     expect(gpu.info).toMatchObject({ backend: "webgpu", package: "@tensorflow/tfjs-backend-webgpu" });
     expect(gpu.info?.gpu?.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 2 ** 20);
+    if (!gpu.info?.gpu?.software) return; // a hardware adapter: auto may take it
+    await expect(initBackend({ prefer: "webgpu" })).rejects.toThrow(/only a software adapter/);
+    expect((await initBackend()).backend).not.toBe("webgpu");
   });
 
   for (const family of ["qwen3", "llama"] as const) {
