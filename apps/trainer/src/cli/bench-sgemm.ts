@@ -16,7 +16,7 @@ export interface SgemmResult {
 }
 
 export interface SgemmPeak {
-  /** BLAS threads during the measurement (always 1: the peak the targets refer to). */
+  /** BLAS threads during the measurement (1 unless asked: the peak the `bench` targets refer to). */
   threads: number;
   coreType: string;
   sizes: SgemmResult[];
@@ -34,18 +34,22 @@ export function benchAddon(opts: NativeKernelsOptions): { addon: NativeAddon } |
   return load.ok ? { addon: load.addon } : { reason: load.reason };
 }
 
-/** C = A · B for each size (row-major, no transposes), 1 BLAS thread; the addon's thread count is restored. */
+/**
+ * C = A · B for each size (row-major, no transposes) with `threads` BLAS threads (default 1); the addon's thread
+ * count is restored.
+ */
 export async function benchSgemm(
   addon: NativeAddon,
   sizes: readonly number[],
   r: Repeats,
+  threads = 1,
 ): Promise<SgemmPeak> {
   const before = addon.blasInfo();
   const largest = Math.max(...sizes);
   const heap = new Uint8Array(3 * largest * largest * 4); // A, B, C of the largest size
   const floats = new Float32Array(heap.buffer);
   for (let i = 0; i < floats.length; i++) floats[i] = Math.random() * 2 - 1;
-  addon.setThreads(1);
+  addon.setThreads(threads);
   try {
     const results: SgemmResult[] = [];
     for (const n of sizes) {
@@ -65,7 +69,7 @@ export async function benchSgemm(
     }
     const best = results.reduce((p, q) => (q.gflops > p.gflops ? q : p));
     return {
-      threads: 1,
+      threads,
       coreType: before.coreName,
       sizes: results,
       peakGflops: best.gflops,

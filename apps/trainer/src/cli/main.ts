@@ -18,6 +18,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "speed and memory: train step, rollout, analysis, matMul",
     run: async (a) => (await import("./bench-command.ts")).run(a),
   },
+  "bench-stream": {
+    summary: "streamed analysis of real-shape checkpoints: time vs FLOP floor, reads, peak RSS",
+    run: async (a) => (await import("./bench-stream-command.ts")).run(a),
+  },
   train: {
     summary: "GRPO / BuPO training from a run config JSON",
     run: async (a) => (await import("./train-command.ts")).run(a),
@@ -29,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return `usage: bupo-trainer <command> [options]\n\ncommands:\n${rows.join("\n")}`;
 }
 
