@@ -10,6 +10,14 @@ const num = z.number();
 const nonNeg = z.number().min(0);
 const frac = z.number().min(0).max(1);
 
+/**
+ * Largest step a report may carry: far above rl.totalSteps' maximum and inside PostgreSQL's int4, so a
+ * bad value is refused here as invalid data instead of failing in the database (the web also refuses steps
+ * past the run's own totalSteps).
+ */
+export const MAX_STEP = 10_000_000;
+const StepSchema = z.int().min(0).max(MAX_STEP);
+
 /** BuPO phase: 1 = internal layer policy π_k (steps ≤ S), 2 = full policy π (GRPO runs are always 2). */
 export const BupoPhaseSchema = z.union([z.literal(1), z.literal(2)]);
 export type BupoPhase = z.infer<typeof BupoPhaseSchema>;
@@ -38,7 +46,7 @@ export type LayerEntropy = z.infer<typeof LayerEntropySchema>;
 
 /** One training step's metrics (verl names). Optional keys are reported when measured. */
 export const StepMetricsSchema = z.object({
-  step: z.int().min(0).describe("1-based global step (0 = before training)"),
+  step: StepSchema.describe("1-based global step (0 = before training)"),
   "bupo/phase": BupoPhaseSchema,
   "bupo/internal_layer": z.int().min(0).optional().describe("k used for the loss in phase 1"),
   "actor/entropy": nonNeg.describe("Full-policy entropy, token-mean over response tokens (both phases)"),
@@ -73,7 +81,7 @@ export type StepMetrics = z.infer<typeof StepMetricsSchema>;
 
 /** Evaluation of the full policy on held-out prompts: k samples per prompt. */
 export const EvalMetricsSchema = z.object({
-  step: z.int().min(0),
+  step: StepSchema,
   dataSource: z.string().min(1).describe("Task name or parquet data_source, e.g. qwen_math500"),
   k: z.int().min(1),
   numPrompts: z.int().min(0),

@@ -19,6 +19,7 @@ const empty = (stored: number): IngestResult => ({
   logs: [],
   evals: [],
   analyses: [],
+  rejected: new Map(),
 });
 
 describe("ingest coalescer", () => {

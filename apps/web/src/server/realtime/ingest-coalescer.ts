@@ -2,8 +2,7 @@
  * Coalesces concurrent trainer reports into one database write. While a write is in flight, reports that
  * arrive queue up; the next write takes all of them (per trainer) in one transaction. Under load (20 runs
  * reporting at once) that replaces 20 transactions with one, which is what keeps emit → browser latency low.
- * A combined write that is refused (e.g. one report names a foreign run) is retried report by report, so one
- * bad report never fails the others.
+ * A combined write that fails is retried report by report, so one report's failure never fails the others.
  */
 import type { TrainerEvent } from "@bupo/shared/trainer-protocol";
 import { groupBy } from "../group-by.ts";

@@ -1,11 +1,13 @@
 /**
  * Persists a trainer's report batch, idempotently: metrics by (run, step), logs by (run, attempt, seq), evals
- * by (run, step, data source) — a replayed batch stores nothing twice. Events for runs not assigned to the
- * reporting trainer are refused; events of a superseded attempt change no run state. The bulk writes of a
- * batch go in one non-interactive transaction (one round trip each); status changes, rare, go one by one.
- * Returns what to broadcast (after the write, so a client that backfills from the database never misses a step).
+ * by (run, step, data source) — a replayed batch stores nothing twice. Only events of the current attempt of
+ * a run assigned to the reporting trainer and still queued or running are accepted, and none past the run's
+ * total steps; the others are refused one by one (`rejected`, with the reason) and change nothing. The bulk
+ * writes of a batch go in one non-interactive transaction (one round trip each); status changes, rare, go one
+ * by one. Returns what to broadcast (after the write, so a client that backfills from the database never
+ * misses a step).
  */
-import type { PrismaClient } from "@bupo/db/client";
+import type { RunStatus as DbRunStatus, PrismaClient } from "@bupo/db/client";
 import type {
   RunAnalysisPayload,
   RunEvalPayload,
@@ -14,7 +16,6 @@ import type {
   RunStatusPayload,
 } from "@bupo/shared/realtime";
 import type { TrainerEvent } from "@bupo/shared/trainer-protocol";
-import { AppError } from "../errors.ts";
 import { groupBy } from "../group-by.ts";
 import { toMetricRow } from "./run-metrics-service.ts";
 import { fromDbStatus, toDbStatus } from "./run-status.ts";
@@ -26,6 +27,36 @@ export interface IngestResult {
   logs: RunLogPayload[];
   evals: RunEvalPayload[];
   analyses: RunAnalysisPayload[];
+  /** Events refused for good (the sender drops them), with the reason. */
+  rejected: Map<TrainerEvent, string>;
+}
+
+const LIVE: DbRunStatus[] = ["QUEUED", "RUNNING"];
+
+interface RunState {
+  trainerId: string | null;
+  attempt: number;
+  status: DbRunStatus;
+  totalSteps: number;
+}
+
+const stepOf = (e: TrainerEvent): number | undefined =>
+  e.type === "metrics"
+    ? e.metrics.step
+    : e.type === "eval"
+      ? e.eval.step
+      : e.type === "checkpoint"
+        ? e.step
+        : undefined;
+
+/** Why an event may not change its run (null = accepted). Pure. */
+export function refusal(trainerId: string, e: TrainerEvent, run: RunState | undefined): string | null {
+  if (!run || run.trainerId !== trainerId) return "run not assigned to this trainer";
+  if (e.attempt !== run.attempt) return "not the run's current attempt";
+  if (!LIVE.includes(run.status)) return "run is not running";
+  const step = stepOf(e);
+  if (step !== undefined && step > run.totalSteps) return "step past the run's total steps";
+  return null;
 }
 
 type Of<T extends TrainerEvent["type"]> = Extract<TrainerEvent, { type: T }>;
@@ -37,23 +68,29 @@ const groupByRun = <E extends TrainerEvent>(events: E[]) => groupBy(events, (e) 
 export async function ingestEvents(
   prisma: PrismaClient,
   trainerId: string,
-  events: TrainerEvent[],
+  reported: TrainerEvent[],
 ): Promise<IngestResult> {
-  const runIds = [...new Set(events.map((e) => e.runId))];
-  const runs = await prisma.run.findMany({
-    where: { id: { in: runIds } },
-    select: { id: true, trainerId: true, attempt: true },
+  const runIds = [...new Set(reported.map((e) => e.runId))];
+  const runs = new Map(
+    (
+      await prisma.run.findMany({
+        where: { id: { in: runIds } },
+        select: { id: true, trainerId: true, attempt: true, status: true, totalSteps: true },
+      })
+    ).map((r) => [r.id, r]),
+  );
+  const rejected = new Map<TrainerEvent, string>();
+  const events = reported.filter((e) => {
+    const why = refusal(trainerId, e, runs.get(e.runId));
+    if (why) rejected.set(e, why);
+    return !why;
   });
-  const foreign = runIds.filter((id) => runs.find((r) => r.id === id)?.trainerId !== trainerId);
-  if (foreign.length)
-    throw new AppError("FORBIDDEN", `runs not assigned to trainer ${trainerId}: ${foreign.join(", ")}`);
-  const attemptOf = new Map(runs.map((r) => [r.id, r.attempt]));
 
   const metrics = ofType(events, "metrics");
   const logs = ofType(events, "log");
   const evals = ofType(events, "eval");
-  const checkpoints = ofType(events, "checkpoint").filter((c) => c.attempt === attemptOf.get(c.runId));
-  const analyses = ofType(events, "analysis").filter((a) => a.attempt === attemptOf.get(a.runId));
+  const checkpoints = ofType(events, "checkpoint");
+  const analyses = ofType(events, "analysis");
   const maxStep = new Map<string, number>();
   for (const e of metrics) maxStep.set(e.runId, Math.max(maxStep.get(e.runId) ?? 0, e.metrics.step));
 
@@ -96,9 +133,16 @@ export async function ingestEvents(
         ]
       : []),
   ];
+  // Run-state writes re-check the attempt at write time (the monitor may have failed or requeued it since).
+  const current = (runId: string) => ({
+    id: runId,
+    trainerId,
+    attempt: runs.get(runId)!.attempt,
+    status: { in: LIVE },
+  });
   const updates = [
     ...[...maxStep].map(([id, step]) =>
-      prisma.run.updateMany({ where: { id, lastStep: { lt: step } }, data: { lastStep: step } }),
+      prisma.run.updateMany({ where: { ...current(id), lastStep: { lt: step } }, data: { lastStep: step } }),
     ),
     ...analyses.map((a) =>
       prisma.runAnalysis.upsert({
@@ -109,7 +153,10 @@ export async function ingestEvents(
     ),
     ...checkpoints.map((c) =>
       prisma.run.updateMany({
-        where: { id: c.runId, OR: [{ lastCheckpointStep: null }, { lastCheckpointStep: { lt: c.step } }] },
+        where: {
+          ...current(c.runId),
+          OR: [{ lastCheckpointStep: null }, { lastCheckpointStep: { lt: c.step } }],
+        },
         data: { lastCheckpointStep: c.step, lastCheckpointPath: c.path },
       }),
     ),
@@ -132,14 +179,15 @@ export async function ingestEvents(
     evals: [...groupByRun(evals)].map(([runId, es]) => ({ runId, evals: es.map((e) => e.eval) })),
     analyses: analyses.map((a) => ({ runId: a.runId, result: a.result })),
     statuses: [],
+    rejected,
   };
 
-  // Status changes only from the current attempt, in order, and never out of a terminal state.
-  for (const s of ofType(events, "status").filter((e) => e.attempt === attemptOf.get(e.runId))) {
+  // Status changes in order, and never out of a terminal state.
+  for (const s of ofType(events, "status")) {
     const at = new Date(s.at);
     const terminal = s.status !== "running";
     const r = await prisma.run.updateMany({
-      where: { id: s.runId, status: { notIn: ["SUCCEEDED", "FAILED", "CANCELLED"] } },
+      where: current(s.runId),
       data: terminal
         ? { status: toDbStatus(s.status), finishedAt: at, errorMessage: s.message ?? null }
         : { status: "RUNNING", startedAt: at },
