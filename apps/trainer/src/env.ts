@@ -10,7 +10,7 @@ const TrainerEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   TRAINER_HOST: z.string().default("127.0.0.1"),
   TRAINER_PORT: z.coerce.number().int().min(0).max(65_535).default(4100),
-  /** Shared secret that the web app presents on every call (required outside development). */
+  /** Shared secret that the web app presents on every call; `serve` refuses to start without it. */
   TRAINER_TOKEN: z.string().min(16, "TRAINER_TOKEN must be at least 16 characters").optional(),
   /** This trainer's URL as the web app reaches it (its id); default http://TRAINER_HOST:TRAINER_PORT. */
   TRAINER_PUBLIC_URL: z.url().optional(),

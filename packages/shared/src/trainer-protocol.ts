@@ -6,14 +6,17 @@
  */
 import { z } from "zod";
 import { AnalysisResultSchema } from "./analysis-result.ts";
-import { EvalMetricsSchema, StepMetricsSchema } from "./metrics.ts";
+import { EvalMetricsSchema, MAX_STEP, StepMetricsSchema } from "./metrics.ts";
 import { RunConfigSchema } from "./run-config.ts";
 
 export const TRAINER_NAMESPACE = "/trainer";
 export const MAX_EVENTS_PER_REPORT = 500;
 
 const RunIdSchema = z.string().min(1).max(64);
-const SeqSchema = z.int().min(1);
+/** PostgreSQL int4: a number stored in an Int column is bounded here, so it is refused as invalid data. */
+const INT4_MAX = 2_147_483_647;
+const SeqSchema = z.int().min(1).max(INT4_MAX);
+const StepSchema = z.int().min(0).max(MAX_STEP);
 
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
@@ -39,7 +42,7 @@ export const TrainerEventSchema = z.discriminatedUnion("type", [
     level: z.enum(["debug", "info", "warn", "error"]),
     message: z.string().max(4000),
   }),
-  z.object({ ...base, type: z.literal("checkpoint"), step: z.int().min(0), path: z.string().max(1000) }),
+  z.object({ ...base, type: z.literal("checkpoint"), step: StepSchema, path: z.string().max(1000) }),
   z.object({ ...base, type: z.literal("analysis"), result: AnalysisResultSchema }),
 ]);
 export type TrainerEvent = z.infer<typeof TrainerEventSchema>;
@@ -50,17 +53,34 @@ export type TrainerEventBody = TrainerEvent extends infer E
     : never
   : never;
 
-export const ReportBatchSchema = z.object({
-  events: z.array(TrainerEventSchema).min(1).max(MAX_EVENTS_PER_REPORT),
+export interface ReportBatch {
+  events: TrainerEvent[];
+}
+/** A report's envelope; each event is validated on its own, so one invalid event never blocks the others. */
+export const ReportEnvelopeSchema = z.object({
+  events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_REPORT),
 });
-export type ReportBatch = z.infer<typeof ReportBatchSchema>;
 
-/** `retryable: false` = the batch itself is bad (malformed, foreign runs): resending cannot help. */
-export type ReportAck = { ok: true; stored: number } | { ok: false; error: string; retryable: boolean };
+/**
+ * `ok: true`: every event is settled: `stored` new rows, `rejected` events refused for good (invalid, or
+ * not for a current attempt this trainer runs); the sender drops them all. `ok: false` with `retryable:
+ * false`: the report itself is bad, resending cannot help; `retryable: true`: storage failed, resend later.
+ */
+export type ReportAck =
+  | { ok: true; stored: number; rejected: number }
+  | { ok: false; error: string; retryable: boolean };
 
+const AttemptRefSchema = z.object({ runId: RunIdSchema, attempt: AttemptSchema });
+/** One attempt of one run as a single string (how the web stores a heartbeat's list). */
+export const attemptKey = (runId: string, attempt: number) => `${runId}#${attempt}`;
+/**
+ * Sent every `heartbeatSeconds` (given at enrollment): the attempts the trainer runs, and those whose
+ * reports are still in its outbox. A RUNNING attempt in neither list is no longer on this trainer.
+ */
 export const HeartbeatSchema = z.object({
-  runs: z.array(z.object({ runId: RunIdSchema, lastStep: z.int().min(0) })).max(256),
-  freeSlots: z.int().min(0),
+  runs: z.array(AttemptRefSchema.extend({ lastStep: StepSchema })).max(256),
+  reporting: z.array(AttemptRefSchema).max(1024),
+  freeSlots: z.int().min(0).max(64),
 });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
@@ -81,6 +101,28 @@ export const StartJobInputSchema = z.object({
 export type StartJobInput = z.input<typeof StartJobInputSchema>;
 
 export const JobRefSchema = z.object({ runId: RunIdSchema });
+
+/** A trainer's id: the URL the web reaches it at (TRAINER_URLS). */
+export const TrainerIdSchema = z.url({ protocol: /^https?$/ }).max(200);
+
+/**
+ * Enrollment (web → trainer, over the shared-token tRPC API): the web names the trainer by the URL it called
+ * and hands it a fresh credential bound to that id; the trainer presents both in its `/trainer` handshake.
+ * The web keeps only the credential's hash, so only the trainer at that URL can report as that id.
+ */
+export const EnrollInputSchema = z.object({
+  trainerId: TrainerIdSchema,
+  credential: z.string().min(32).max(128),
+  heartbeatSeconds: z.number().min(0.2).max(60),
+});
+export type EnrollInput = z.infer<typeof EnrollInputSchema>;
+
+/** The `/trainer` handshake's `auth`: shared token, the enrolled id, and its credential (absent before enrollment). */
+export const TrainerHandshakeSchema = z.object({
+  token: z.string().max(512),
+  trainerId: TrainerIdSchema,
+  credential: z.string().max(128).optional(),
+});
 
 export const CapabilitiesSchema = z.object({
   trainerId: z.string(),

@@ -99,6 +99,13 @@ export class Outbox {
     return out;
   }
 
+  /** Attempts with events not yet acknowledged (the heartbeat tells the web they are still reporting). */
+  reportingAttempts(): { runId: string; attempt: number }[] {
+    return [...this.streams.values()]
+      .filter((s) => s.pending.length > 0)
+      .map(({ runId, attempt }) => ({ runId, attempt }));
+  }
+
   get size(): number {
     let n = 0;
     for (const s of this.streams.values()) n += s.pending.length;

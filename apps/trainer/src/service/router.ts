@@ -1,10 +1,17 @@
 /**
- * The trainer's tRPC API, called by the web app. Every call needs `Authorization: Bearer <TRAINER_TOKEN>`.
+ * The trainer's tRPC API, called by the web app. Every call needs `Authorization: Bearer <TRAINER_TOKEN>`
+ * (fail-closed: with no token configured nothing is authorized; `serve` does not start without one).
  * The web imports only this router's type (type-only dependency), never its code.
  */
-import { timingSafeEqual } from "node:crypto";
 import { LogitLensInputSchema, type LogitLensResult } from "@bupo/shared/run-queries";
-import { type Capabilities, JobRefSchema, StartJobInputSchema } from "@bupo/shared/trainer-protocol";
+import { bearerToken, secretMatches } from "@bupo/shared/service-credentials";
+import {
+  type Capabilities,
+  type EnrollInput,
+  EnrollInputSchema,
+  JobRefSchema,
+  StartJobInputSchema,
+} from "@bupo/shared/trainer-protocol";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { z } from "zod";
@@ -15,10 +22,12 @@ import { type JobManager, NoFreeSlotError } from "./job-manager.ts";
 
 export interface TrainerContext {
   authorization: string | undefined;
-  token: string;
+  token: string | undefined;
   jobs: JobManager;
   capabilities(): Capabilities;
   logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
+  /** Takes the id and credential the web enrolled this trainer with; `reporting: false` without WEB_URL. */
+  enroll(input: EnrollInput): { reporting: boolean };
 }
 
 const t = initTRPC
@@ -26,9 +35,7 @@ const t = initTRPC
   .create({ transformer: superjson, isDev: false, errorFormatter: formatTrainerError });
 
 const authed = t.procedure.use(({ ctx, next }) => {
-  const given = Buffer.from(ctx.authorization?.replace(/^Bearer /, "") ?? "");
-  const expected = Buffer.from(ctx.token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!secretMatches(bearerToken(ctx.authorization), ctx.token)) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "wrong or missing service token" });
   }
   return next();
@@ -36,6 +43,9 @@ const authed = t.procedure.use(({ ctx, next }) => {
 
 export const trainerRouter = t.router({
   capabilities: authed.query(({ ctx }) => ctx.capabilities()),
+  link: t.router({
+    enroll: authed.input(EnrollInputSchema).mutation(({ ctx, input }) => ctx.enroll(input)),
+  }),
   job: t.router({
     start: authed.input(StartJobInputSchema).mutation(({ ctx, input }) => {
       try {

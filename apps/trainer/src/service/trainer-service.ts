@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import type { LogitLensInputSchema, LogitLensResult } from "@bupo/shared/run-queries";
-import type { Capabilities } from "@bupo/shared/trainer-protocol";
+import type { Capabilities, EnrollInput } from "@bupo/shared/trainer-protocol";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { pino } from "pino";
 import type { z } from "zod";
@@ -38,13 +38,19 @@ export async function startTrainerService(
   deps: TrainerServiceDeps,
 ): Promise<TrainerService> {
   const logger = pino({ level: env.LOG_LEVEL, base: { service: "trainer" } });
-  if (env.WEB_URL && !env.TRAINER_TOKEN) throw new Error("TRAINER_TOKEN is required when WEB_URL is set");
+  const token = env.TRAINER_TOKEN;
+  if (!token) throw new Error(MISSING_TOKEN);
   const startedAt = Date.now();
   let draining = false;
   const outbox = Outbox.open(path.resolve(env.TRAINER_DATA_DIR, "outbox"));
   const jobs = new JobManager(env.TRAINER_SLOTS, deps.runner, outbox, logger);
 
   let trainerId = env.TRAINER_PUBLIC_URL ?? "";
+  let link: WebLink | undefined;
+  const enroll = (input: EnrollInput) => {
+    link?.enroll(input);
+    return { reporting: link !== undefined };
+  };
   const capabilities = (): Capabilities => ({
     trainerId,
     version: deps.version,
@@ -60,10 +66,11 @@ export async function startTrainerService(
     basePath: "/trpc/",
     createContext: ({ req }) => ({
       authorization: req.headers.authorization,
-      token: env.TRAINER_TOKEN ?? "",
+      token,
       jobs,
       capabilities,
       logitLens: deps.logitLens,
+      enroll,
     }),
     onError: ({ error, path: p }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ path: p, err: error.message }, "trpc error");
@@ -111,16 +118,16 @@ export async function startTrainerService(
     );
   }
 
-  let link: WebLink | undefined;
-  if (env.WEB_URL && env.TRAINER_TOKEN) {
+  if (env.WEB_URL) {
     link = connectWebLink({
       webUrl: env.WEB_URL,
-      token: env.TRAINER_TOKEN,
+      token,
       trainerId,
       outbox,
       logger,
       heartbeat: () => ({
-        runs: jobs.running().map(({ runId, lastStep }) => ({ runId, lastStep })),
+        runs: jobs.running(),
+        reporting: outbox.reportingAttempts(),
         freeSlots: draining ? 0 : jobs.freeSlots,
       }),
     });
@@ -146,6 +153,11 @@ export async function startTrainerService(
     },
   };
 }
+
+const MISSING_TOKEN =
+  "TRAINER_TOKEN is not set, so `serve` refuses to start: without it anyone who can reach the trainer's port " +
+  "could start and cancel jobs. Set TRAINER_TOKEN (at least 16 characters) to the web app's TRAINER_TOKEN " +
+  "(`npm start` generates one for the web and its local trainer).";
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {

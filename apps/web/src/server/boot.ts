@@ -12,6 +12,7 @@ import { createRealtime } from "./realtime/create-realtime.ts";
 import { liveSockets } from "./realtime/live-sockets.ts";
 import { createRedisAdapter } from "./realtime/redis-adapter.ts";
 import { runRoom } from "./realtime/rooms.ts";
+import { disconnectTrainer } from "./realtime/trainer-namespace.ts";
 import type { RealtimeServer } from "./realtime/types.ts";
 import type { RunRuntime } from "./runtime.ts";
 import { type Scheduler, startScheduler } from "./scheduler/scheduler.ts";
@@ -35,7 +36,7 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
   const redis = env.REDIS_URL ? await createRedisAdapter(env.REDIS_URL) : undefined;
   const io = createRealtime(
     httpServer,
-    { prisma: db.prisma, trainerToken: env.TRAINER_TOKEN, logger },
+    { prisma: db.prisma, trainerToken: env.TRAINER_TOKEN, trainerUrls: env.TRAINER_URLS, logger },
     { adapter: redis?.adapter },
   );
   const publishStatus: RunRuntime["publishStatus"] = (p) => io.to(runRoom(p.runId)).emit("run:status", p);
@@ -48,6 +49,7 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
     resumeOnTrainerLoss: env.RESUME_ON_TRAINER_LOSS,
     monitorEverySeconds: env.MONITOR_EVERY_SECONDS,
     onStatus: publishStatus,
+    disconnectTrainer: (trainerId) => disconnectTrainer(io, trainerId),
   });
   const runtime: RunRuntime = {
     enqueue: scheduler.enqueue,

@@ -34,5 +34,7 @@ export interface RealtimeDeps {
   prisma: PrismaClient;
   /** Shared secret trainers present in the handshake. */
   trainerToken: string | undefined;
+  /** The trainers this web is configured with (TRAINER_URLS): the only ids a trainer socket may take. */
+  trainerUrls: string[];
   logger: Logger;
 }

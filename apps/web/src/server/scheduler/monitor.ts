@@ -1,11 +1,14 @@
 /**
- * Liveness sweep. A run whose trainer has sent no heartbeat for `heartbeatTimeoutMs` is resumed from its
- * last checkpoint on another trainer when checkpoints are on shared storage, and failed with a clear reason
+ * Liveness sweep. A RUNNING attempt is lost when its trainer has sent no heartbeat for `heartbeatTimeoutMs`,
+ * or when the trainer is alive but its latest heartbeat (received after the run last changed) lists the
+ * attempt neither as running nor as still reporting — the trainer restarted or dropped the job. A lost run
+ * is resumed from its last checkpoint when checkpoints are on shared storage, and failed with a clear reason
  * otherwise. A run assigned to a live trainer that does not know it (a start whose outcome was unknown) is
  * put back in the queue. Returns the queued runs to (re)dispatch.
  */
 import type { PrismaClient } from "@bupo/db/client";
 import type { RunStatusPayload } from "@bupo/shared/realtime";
+import { attemptKey } from "@bupo/shared/trainer-protocol";
 import type { Logger } from "../realtime/types.ts";
 import { fromDbStatus } from "../services/run-status.ts";
 import type { TrainerDirectory } from "./trainer-directory.ts";
@@ -38,25 +41,36 @@ export async function sweepRuns(deps: MonitorDeps): Promise<string[]> {
     },
   });
   const trainerIds = [...new Set(assigned.map((r) => r.trainerId!))];
-  const seen = new Map(
-    (await deps.prisma.trainer.findMany({ where: { id: { in: trainerIds } } })).map((t) => [
-      t.id,
-      t.lastSeenAt,
-    ]),
+  const trainers = new Map(
+    (
+      await deps.prisma.trainer.findMany({
+        where: { id: { in: trainerIds } },
+        select: { id: true, lastSeenAt: true, reportedAttempts: true },
+      })
+    ).map((t) => [t.id, t]),
   );
 
   for (const run of assigned) {
-    const lastSeen = seen.get(run.trainerId!);
-    const alive = lastSeen !== undefined && lastSeen > cutoff;
-    const graceOver = run.updatedAt < cutoff;
-    if (alive || !graceOver) continue;
+    const trainer = trainers.get(run.trainerId!);
+    const lastSeen = trainer?.lastSeenAt;
+    const alive = lastSeen != null && lastSeen > cutoff;
+    const silent = !alive && run.updatedAt < cutoff;
+    const dropped =
+      alive &&
+      run.status === "RUNNING" &&
+      lastSeen > run.updatedAt &&
+      !trainer!.reportedAttempts.includes(attemptKey(run.id, run.attempt));
+    if (!silent && !dropped) continue;
     const seconds = Math.round(deps.heartbeatTimeoutMs / 1000);
+    const lost = silent
+      ? `Trainer ${run.trainerId} stopped answering (no heartbeat for ${seconds} s)`
+      : `Trainer ${run.trainerId} no longer runs this attempt (it restarted or dropped the job)`;
     const resumable = deps.resumeOnTrainerLoss && run.lastCheckpointPath !== null;
     const where = { id: run.id, trainerId: run.trainerId, attempt: run.attempt, status: run.status };
     if (resumable) {
       const r = await deps.prisma.run.updateMany({ where, data: { status: "QUEUED", trainerId: null } });
       if (r.count) {
-        const message = `Trainer ${run.trainerId} stopped answering; resuming from the checkpoint of step ${run.lastCheckpointStep} on another trainer.`;
+        const message = `${lost}; resuming from the checkpoint of step ${run.lastCheckpointStep}.`;
         await deps.prisma.run.update({ where: { id: run.id }, data: { errorMessage: message } });
         deps.logger.warn({ runId: run.id, trainer: run.trainerId }, "trainer lost; run requeued to resume");
         deps.onStatus({
@@ -68,7 +82,7 @@ export async function sweepRuns(deps: MonitorDeps): Promise<string[]> {
         });
       }
     } else {
-      const message = `Trainer ${run.trainerId} stopped answering (no heartbeat for ${seconds} s) at step ${run.lastStep}; the run cannot resume because its checkpoints are not on shared storage.`;
+      const message = `${lost} at step ${run.lastStep}; the run cannot resume because its checkpoints are not on shared storage.`;
       const r = await deps.prisma.run.updateMany({
         where,
         data: { status: "FAILED", finishedAt: now, errorMessage: message },

@@ -1,7 +1,8 @@
 /**
- * The web's durable work, on pg-boss (same database): `run-dispatch` places queued runs on trainers and
- * `run-monitor` sweeps for lost trainers every few seconds (a self-rescheduling job; the "stately" policy
- * keeps one pending monitor however many web processes run). Runs stay QUEUED until a trainer has a slot.
+ * The web's background work. `run-dispatch` (pg-boss, same database) places queued runs on trainers; the
+ * monitor runs every `monitorEverySeconds` (a fixed-rate loop under a database lease: one web process at a
+ * time): it enrolls trainers that need a credential, sweeps for lost runs and dispatches queued
+ * ones. Runs stay QUEUED until a trainer has a slot.
  */
 import type { Database } from "@bupo/db/client";
 import type { RunStatusPayload } from "@bupo/shared/realtime";
@@ -9,10 +10,11 @@ import { fromPglite, PgBoss } from "pg-boss";
 import type { Logger } from "../realtime/types.ts";
 import { dispatchRun } from "./dispatch.ts";
 import { sweepRuns } from "./monitor.ts";
+import { startMonitorLoop } from "./monitor-loop.ts";
 import type { TrainerDirectory } from "./trainer-directory.ts";
+import { enrollDueTrainers } from "./trainer-enrollment.ts";
 
 const DISPATCH = "run-dispatch";
-const MONITOR = "run-monitor";
 
 export interface SchedulerOptions {
   db: Database;
@@ -22,7 +24,13 @@ export interface SchedulerOptions {
   resumeOnTrainerLoss: boolean;
   monitorEverySeconds: number;
   onStatus(p: RunStatusPayload): void;
+  /** Closes a trainer's sockets when its credential is replaced. */
+  disconnectTrainer(trainerId: string): void;
 }
+
+/** Heartbeat period asked of trainers: several per timeout, at most every 5 s. */
+export const heartbeatSecondsFor = (heartbeatTimeoutMs: number) =>
+  Math.min(5, Math.max(0.2, heartbeatTimeoutMs / 4000));
 
 export interface Scheduler {
   /** Asks for a queued run to be placed (durable; safe to call repeatedly). */
@@ -43,12 +51,10 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   boss.on("error", (e) => logger.error({ err: String(e) }, "pg-boss error"));
   await boss.start();
   await boss.createQueue(DISPATCH, { notify: true }).catch(() => {});
-  await boss.createQueue(MONITOR, { policy: "stately", notify: true }).catch(() => {});
 
   const enqueue = async (runId: string) => {
     await boss.send(DISPATCH, { runId }, { retryLimit: 3, retryDelay: 1 });
   };
-  const scheduleMonitor = () => boss.send(MONITOR, {}, { startAfter: opts.monitorEverySeconds });
 
   await boss.work<{ runId: string }>(DISPATCH, { pollingIntervalSeconds: 2 }, async (jobs) => {
     for (const job of jobs) {
@@ -60,20 +66,29 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
         logger.info({ runId: job.data.runId }, "no trainer has a free slot; run waits");
     }
   });
-  await boss.work(MONITOR, { pollingIntervalSeconds: 1 }, async () => {
-    try {
+  const monitor = startMonitorLoop({
+    prisma: db.prisma,
+    name: "run-monitor",
+    everyMs: opts.monitorEverySeconds * 1000,
+    async tick() {
+      await enrollDueTrainers({
+        prisma: db.prisma,
+        trainers: opts.trainers,
+        logger,
+        heartbeatSeconds: heartbeatSecondsFor(opts.heartbeatTimeoutMs),
+        disconnectTrainer: opts.disconnectTrainer,
+      });
       const queued = await sweepRuns({ ...opts, prisma: db.prisma });
       for (const runId of queued)
         await dispatchRun({ prisma: db.prisma, trainers: opts.trainers, logger }, runId);
-    } finally {
-      await scheduleMonitor();
-    }
+    },
+    onError: (e) => logger.error({ err: String(e) }, "monitor tick failed"),
   });
-  await scheduleMonitor();
 
   return {
     enqueue,
     async stop() {
+      await monitor.stop();
       await boss.stop({ graceful: true, timeout: 5000 });
     },
   };
