@@ -1,12 +1,14 @@
 /**
  * The record of an analysis job (`AnalysisResult`, packages/shared): per-layer / attention / FFN entropies
  * pooled over the probed positions (0-based layer arrays of length L), the model's own policy entropy, the
- * sample count, which positions were pooled and the mean reward. Validated with `AnalysisResultSchema`.
+ * sample count, which positions were pooled, the mean reward, the spread across samples and (in-memory jobs) the
+ * token × layer views of the first samples. Validated with `AnalysisResultSchema`.
  */
-import { type AnalysisResult, AnalysisResultSchema } from "@bupo/shared";
+import { type AnalysisResult, AnalysisResultSchema, type TokenView } from "@bupo/shared";
 import { layerEntropyFromMeans } from "../analysis/layer-entropy.ts";
 import type { InternalPolicyAnalysis } from "../analysis/types.ts";
 import type { ProbeModelInfo } from "./model-source.ts";
+import { sampleSpread } from "./sample-spread.ts";
 import type { ProbeSampleSet } from "./samples.ts";
 
 /** Builds and validates the result; throws when it does not satisfy `AnalysisResultSchema`. */
@@ -14,8 +16,13 @@ export function buildAnalysisResult(
   info: Pick<ProbeModelInfo, "family" | "numLayers" | "hiddenSize" | "vocabSize" | "parameters">,
   analysis: InternalPolicyAnalysis,
   set: ProbeSampleSet,
+  tokenViews?: TokenView[],
 ): AnalysisResult {
   const m = analysis.means;
+  const spread = sampleSpread(
+    analysis.samples,
+    set.samples.map((s) => s.range),
+  );
   return AnalysisResultSchema.parse({
     layers: layerEntropyFromMeans(m, info.numLayers, analysis.lens),
     // An entropy is ≥ 0; float rounding of a near-deterministic softmax can leave −1e-7.
@@ -31,5 +38,7 @@ export function buildAnalysisResult(
       vocabSize: info.vocabSize,
       parameters: info.parameters,
     },
+    ...(spread === undefined ? {} : { spread }),
+    ...(tokenViews?.length ? { tokenViews } : {}),
   });
 }

@@ -29,6 +29,7 @@ import {
   streamedJobShape,
 } from "./streamed-model.ts";
 import { builtinTaskSamples } from "./task-samples.ts";
+import { buildTokenViews } from "./token-views.ts";
 import { loadTokenizerJson } from "./tokenizer.ts";
 
 export interface EntropyAnalysisOptions {
@@ -85,7 +86,7 @@ function progressLogger(log: ((message: string) => void) | undefined): (p: Strea
   };
 }
 
-/** The in-memory path: weights loaded as float32, samples, analysis. */
+/** The in-memory path: weights loaded as float32, samples, analysis, token views of the first samples. */
 async function analyzeInMemory(
   cfg: AnalysisConfig,
   model: ProbeModel,
@@ -104,7 +105,9 @@ async function analyzeInMemory(
       `probing ${set.samples.length} sample(s), ${tokens} tokens, ${set.positions} positions pooled`,
     );
     const analysis = await analyzeSamples(model, set.samples, { ...cfg, signal: opts.signal });
-    return buildAnalysisResult(model.info, analysis, set);
+    checkAborted(opts.signal);
+    const views = await buildTokenViews(model, set.samples, cfg);
+    return buildAnalysisResult(model.info, analysis, set, views);
   } finally {
     disposeWeights(model.weights);
   }

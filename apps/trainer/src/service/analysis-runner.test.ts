@@ -75,6 +75,16 @@ describe("runAnalysisJob", () => {
     expect(r.layers.numTokens).toBeGreaterThanOrEqual(3); // ≥ 1 sampled token per response
     expect(r.meanReward).toBeGreaterThanOrEqual(0);
     expect(r.meanReward).toBeLessThanOrEqual(1);
+    // Spread across the 3 samples per depth, and a token × layer view per sample (L+1 rows, top-5, decoded).
+    expect(r.spread?.samples).toBe(3);
+    expect(r.spread?.residual.std).toHaveLength(L + 1);
+    expect(r.spread?.attnOutput.q75).toHaveLength(L);
+    expect(r.tokenViews).toHaveLength(3);
+    const view = r.tokenViews![0]!;
+    expect(view.rows).toHaveLength(L + 1);
+    expect(view.rows[0]).toHaveLength(view.positionTokens.length);
+    expect(view.rows[L]![0]!.tokens).toHaveLength(5);
+    expect(view.prompt.length).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(path.join(outDir, ANALYSIS_FILE), "utf8"))).toEqual(r);
   });
 
