@@ -89,7 +89,7 @@ export async function chooseAdapter(allowSoftware: boolean): Promise<AdapterChoi
   if (report.software && !allowSoftware) {
     return {
       adapter: undefined,
-      reason: `only a software adapter (${report.description || report.device}); allow it explicitly for tests`,
+      reason: `only a software adapter (${report.description || report.device}); allow it explicitly (BUPO_WEBGPU_ALLOW_SOFTWARE=1) to use it anyway`,
     };
   }
   return { adapter, report };

@@ -12,7 +12,7 @@ export interface WebgpuInternals {
   commandEncoder: GPUCommandEncoder | null;
   commandQueueOwnedIds: WeakSet<object>;
   tensorMap: { get(dataId: object): { resource: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.TypedArray): tf.TensorInfo;
   uploadToGPU(dataId: object): void;
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;

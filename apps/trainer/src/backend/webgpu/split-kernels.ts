@@ -6,8 +6,8 @@
  * - BatchMatMul (rank 2, or batch 1): the unembedding [T, d]·[V, d]ᵀ and its gradients, over N, M or K blocks;
  * - elementwise unary/binary ops, Fill, Softmax (last axis), Sum/Max/Min: row blocks of the output;
  * - Slice, SplitV and Concat along axis 0: pure copies.
- * Not split: GatherV2 / UnsortedSegmentSum on a table above the limit (a tied embedding of that size) and ops not
- * listed here; those still bind the whole tensor, and Dawn's validation error fails the job (gpu-errors.ts).
+ * GatherV2 from a table above the limit: split-gather.ts. Not split: UnsortedSegmentSum into a table above the
+ * limit (the gradient of such an embedding) and ops not listed here; those still bind the whole tensor, and Dawn's validation error fails the job (gpu-errors.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import {

@@ -9,6 +9,7 @@
  * Call {@link registerWebgpuKernelFixes} after `tf.setBackend("webgpu")`. Idempotent.
  */
 import * as tf from "@tensorflow/tfjs";
+import { splitGather } from "./split-gather.ts";
 import { splitWrappers } from "./split-kernels.ts";
 import { splitMatMul } from "./split-matmul.ts";
 
@@ -78,5 +79,6 @@ function replaceOnce(name: string, make: (original: KernelFunc) => KernelFunc): 
 export function registerWebgpuKernelFixes(): void {
   replaceOnce("AddN", groupedAddN);
   replaceOnce("BatchMatMul", splitMatMul);
+  replaceOnce("GatherV2", splitGather);
   for (const [name, wrap] of Object.entries(splitWrappers())) replaceOnce(name, wrap);
 }
