@@ -26,7 +26,7 @@ const TrainerEnvSchema = z.object({
   TRAINER_RUNS_DIR: z.string().optional(),
   /**
    * File roots a run config may name (src/files): model folders (default TRAINER_DATA_DIR/models), dataset
-   * folders (default TRAINER_DATA_DIR/datasets) and the product's built-in data (none by default); each a list
+   * folders (default TRAINER_DATA_DIR/datasets) and the product's built-in data (default apps/trainer/builtin); each a list
    * separated by ":". The Hugging Face hub cache is HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub.
    */
   TRAINER_MODELS_DIRS: z.string().optional(),

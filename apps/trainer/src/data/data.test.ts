@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { RunConfigSchema } from "@bupo/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILTIN_DIR } from "../files/file-roots.ts";
 import { testFiles } from "../files/test-files.ts";
 import { computeScore } from "../reward/compute-score.ts";
 import { loadJsonlDataset, parseJsonlDataset } from "./jsonl.ts";
@@ -12,14 +11,10 @@ import { loadDatasetTask } from "./load.ts";
 import { loadParquetDataset } from "./parquet.ts";
 import { splitTrainHeldOut } from "./split.ts";
 
-// /work/shared/datasets, reached from the repo as ../shared/datasets (datasets/README.md); optional.
-const DATASETS = process.env.SHARED_DIR
-  ? join(process.env.SHARED_DIR, "datasets")
-  : resolve(fileURLToPath(import.meta.url), "../../../../../../shared/datasets");
-const HAVE_DATASETS = existsSync(join(DATASETS, "math500.parquet"));
-if (!HAVE_DATASETS) console.warn(`[data.test] ${DATASETS} not found: skipping the real-parquet tests`);
+// The paper's datasets shipped in the repo (builtin/datasets/README.md): always present, never skipped.
+const DATASETS = join(BUILTIN_DIR, "datasets");
 
-describe.skipIf(!HAVE_DATASETS)("verl parquet files (shared/datasets)", () => {
+describe("verl parquet files (builtin/datasets)", () => {
   it("math500: 500 rows, system + user messages, ground truth, data_source", async () => {
     const rows = await loadParquetDataset(join(DATASETS, "math500.parquet"));
     expect(rows).toHaveLength(500);

@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { FileRootId } from "@bupo/shared/file-ref";
 import type { TrainerEnv } from "../env.ts";
 
@@ -21,6 +22,9 @@ export function hfHubCache(env: Pick<TrainerEnv, "HF_HUB_CACHE" | "HF_HOME">): s
   return path.join(os.homedir(), ".cache", "huggingface", "hub");
 }
 
+/** The product's built-in data shipped in the repo (apps/trainer/builtin: the paper's datasets). */
+export const BUILTIN_DIR = fileURLToPath(new URL("../../builtin", import.meta.url));
+
 export function fileRootsFromEnv(env: TrainerEnv): FileRoots {
   const dataDir = env.TRAINER_DATA_DIR;
   const list = (value: string | undefined, fallback: string[]) =>
@@ -30,7 +34,7 @@ export function fileRootsFromEnv(env: TrainerEnv): FileRoots {
       models: list(env.TRAINER_MODELS_DIRS, [path.join(dataDir, "models")]),
       "hf-cache": [hfHubCache(env)],
       datasets: list(env.TRAINER_DATASETS_DIRS, [path.join(dataDir, "datasets")]),
-      builtin: list(env.TRAINER_BUILTIN_DIRS, []),
+      builtin: list(env.TRAINER_BUILTIN_DIRS, [BUILTIN_DIR]),
     },
     runsDir: env.TRAINER_RUNS_DIR ?? path.join(dataDir, "runs"),
   };

@@ -3,6 +3,12 @@
  * (fail-closed: with no token configured nothing is authorized; `serve` does not start without one).
  * The web imports only this router's type (type-only dependency), never its code.
  */
+import {
+  type DatasetPreview,
+  DatasetPreviewInputSchema,
+  type DatasetRef,
+  type TrainerLibrary,
+} from "@bupo/shared/model-library";
 import { LogitLensInputSchema, type LogitLensResult } from "@bupo/shared/run-queries";
 import { bearerToken, secretMatches } from "@bupo/shared/service-credentials";
 import {
@@ -26,6 +32,11 @@ export interface TrainerContext {
   jobs: JobManager;
   capabilities(): Capabilities;
   logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
+  library: {
+    list(): Promise<TrainerLibrary>;
+    rescan(): Promise<TrainerLibrary>;
+    previewDataset(ref: DatasetRef): Promise<DatasetPreview>;
+  };
   /** Takes the id and credential the web enrolled this trainer with; `reporting: false` without WEB_URL. */
   enroll(input: EnrollInput): { reporting: boolean };
 }
@@ -59,6 +70,20 @@ export const trainerRouter = t.router({
       .input(JobRefSchema)
       .mutation(({ ctx, input }) => ({ cancelling: ctx.jobs.cancel(input.runId) })),
     list: authed.query(({ ctx }) => ctx.jobs.running()),
+  }),
+  /** Models and datasets under this trainer's file roots (library/model-library.ts). */
+  library: t.router({
+    list: authed.query(({ ctx }) => ctx.library.list()),
+    rescan: authed.mutation(({ ctx }) => ctx.library.rescan()),
+    /** First rows (prompt, answer) of a dataset file; missing and not-allowed read the same. */
+    previewDataset: authed.input(DatasetPreviewInputSchema).query(async ({ ctx, input }) => {
+      try {
+        return await ctx.library.previewDataset(input.ref);
+      } catch (e) {
+        if (e instanceof FileAccessError) throw new TRPCError({ code: "NOT_FOUND", message: e.message });
+        throw e;
+      }
+    }),
   }),
   /** Logit lens of a run's latest (or given) checkpoint on this trainer, for one sampled answer. */
   logitLens: authed.input(LogitLensInputSchema).query(async ({ ctx, input }) => {

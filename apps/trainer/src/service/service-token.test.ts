@@ -17,6 +17,11 @@ const caller = (token: string | undefined, authorization: string | undefined) =>
     logitLens: async () => {
       throw new Error("must not be reached");
     },
+    library: {
+      list: () => Promise.reject(new Error("must not be reached")),
+      rescan: () => Promise.reject(new Error("must not be reached")),
+      previewDataset: () => Promise.reject(new Error("must not be reached")),
+    },
     enroll: () => ({ reporting: true }),
   } satisfies TrainerContext);
 
@@ -33,6 +38,8 @@ describe("trainer API service token", () => {
         const api = caller(token, authorization);
         expect(await code(api.job.list())).toBe("UNAUTHORIZED");
         expect(await code(api.capabilities())).toBe("UNAUTHORIZED");
+        expect(await code(api.library.list())).toBe("UNAUTHORIZED");
+        expect(await code(api.library.rescan())).toBe("UNAUTHORIZED");
         expect(await code(api.job.start({ runId: "r", attempt: 1, config: defaultRunConfig() }))).toBe(
           "UNAUTHORIZED",
         );

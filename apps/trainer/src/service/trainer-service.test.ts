@@ -6,6 +6,9 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import { afterEach, describe, expect, it } from "vitest";
 import { readTrainerEnv } from "../env.ts";
+import { fileRootsFromEnv } from "../files/file-roots.ts";
+import { RunFiles } from "../files/run-files.ts";
+import { ModelLibrary } from "../library/model-library.ts";
 import type { JobRunner } from "./job-manager.ts";
 import type { TrainerRouter } from "./router.ts";
 import { startTrainerService, type TrainerService } from "./trainer-service.ts";
@@ -27,25 +30,27 @@ afterEach(async () => {
 
 async function start(runner: JobRunner = tickingRunner) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bupo-trainer-svc-"));
-  service = await startTrainerService(
-    readTrainerEnv({
-      TRAINER_PORT: "0",
-      LOG_LEVEL: "fatal",
-      TRAINER_TOKEN: TOKEN,
-      TRAINER_DATA_DIR: dataDir,
-      TRAINER_SLOTS: "1",
-    }),
-    {
-      runner,
-      describeBackend: () => ({ backend: "cpu", threads: 1, nativeKernels: false }),
-      modelPresets: ["tiny"],
-      tasks: ["addition"],
-      version: "test",
-      logitLens: async () => {
-        throw new Error("no checkpoints in this test");
-      },
+  const env = readTrainerEnv({
+    TRAINER_PORT: "0",
+    LOG_LEVEL: "fatal",
+    TRAINER_TOKEN: TOKEN,
+    TRAINER_DATA_DIR: dataDir,
+    TRAINER_SLOTS: "1",
+  });
+  const roots = fileRootsFromEnv(env);
+  service = await startTrainerService(env, {
+    runner,
+    describeBackend: () => ({ backend: "cpu", threads: 1, nativeKernels: false }),
+    modelPresets: ["tiny"],
+    tasks: ["addition"],
+    version: "test",
+    logitLens: async () => {
+      throw new Error("no checkpoints in this test");
     },
-  );
+    library: new ModelLibrary(roots, new RunFiles(roots), () => ({
+      allowance: { bytes: 2 ** 32, source: "test" },
+    })),
+  });
   return { service, dataDir };
 }
 

@@ -12,6 +12,7 @@ import type { z } from "zod";
 import type { TrainerEnv } from "../env.ts";
 import { JobManager, type JobRunner } from "./job-manager.ts";
 import { Outbox } from "./outbox.ts";
+import type { TrainerContext } from "./router.ts";
 import { trainerRouter } from "./router.ts";
 import { connectWebLink, type WebLink } from "./web-link.ts";
 
@@ -29,6 +30,8 @@ export interface TrainerServiceDeps {
   describeBackend(): Pick<Capabilities, "backend" | "threads" | "nativeKernels" | "native" | "gpu">;
   modelPresets: string[];
   logitLens(input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
+  /** The model and dataset library (scanned at start, rescanned on demand). */
+  library: TrainerContext["library"];
   tasks: string[];
   version: string;
 }
@@ -70,6 +73,7 @@ export async function startTrainerService(
       jobs,
       capabilities,
       logitLens: deps.logitLens,
+      library: deps.library,
       enroll,
     }),
     onError: ({ error, path: p }) => {
