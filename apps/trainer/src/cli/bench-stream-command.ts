@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { type CliIo, type CommandFn, intFlag, parseFlags, runCommand, str, UsageError } from "./args.ts";
 import { runStreamBench, type StreamRunResult } from "./bench-stream-run.ts";
 
-export const BENCH_STREAM_USAGE = `usage: bupo-trainer bench-stream --models DIR[,DIR…] [--batch N] [--tokens N] [--no-cold]
+export const BENCH_STREAM_USAGE = `usage: bupo-trainer bench-stream --models DIR[,DIR…] [--batch N] [--tokens N] [--no-cold] [--no-warm]
                                 [--decode-steps N] [--decode-batch N] [--json]
 
 Streamed all-layer analysis (raw lens, every layer and module) of B random sequences of T tokens per model
@@ -21,6 +21,7 @@ folder, cold (files evicted from the page cache) then warm, each in its own proc
   --batch N            sequences (default 4)
   --tokens N           tokens per sequence (default 128)
   --no-cold            warm runs only
+  --no-warm            cold runs only
   --decode-steps N     also time N streamed decoding steps (batch --decode-batch, default 8) in the warm run
   --json               one JSON object per run instead of the table
 BLAS threads: BUPO_BLAS_THREADS (the FLOP floor uses the sgemm peak measured with the same threads).`;
@@ -30,6 +31,7 @@ const FLAGS = {
   batch: { type: "string" },
   tokens: { type: "string" },
   "no-cold": { type: "boolean" },
+  "no-warm": { type: "boolean" },
   "decode-steps": { type: "string" },
   "decode-batch": { type: "string" },
   json: { type: "boolean" },
@@ -47,17 +49,19 @@ function evict(dir: string): void {
 const s = (ms: number) => (ms / 1000).toFixed(1);
 const gib = (mib: number) => (mib / 1024).toFixed(2);
 
-function table(rows: { name: string; cold?: StreamRunResult; warm: StreamRunResult }[]): string {
+function table(rows: { name: string; cold?: StreamRunResult; warm?: StreamRunResult }[]): string {
   const lines = [
     "| model shape | params | B×T | GFLOP | sgemm peak GFLOP/s (threads) | FLOP floor s | cold s (read wait s) | warm s (read wait s) | warm / floor | peak RSS GiB cold / warm (est.) | load avg |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
-  for (const { name, cold, warm } of rows) {
+  for (const { name, cold, warm: warmRun } of rows) {
+    const warm = (warmRun ?? cold) as StreamRunResult; // shape, FLOPs and floor come from either run
+    const w = warmRun;
     lines.push(
-      `| ${name} | ${(warm.parameters / 1e9).toFixed(2)} B | ${warm.batch}×${warm.tokens} | ${(warm.flops / 1e9).toFixed(0)} | ${warm.sgemmPeakGflops.toFixed(0)} (${warm.threads}) | ${s(warm.floorMs)} | ${cold ? `${s(cold.ms)} (${s(cold.readWaitMs)})` : "–"} | ${s(warm.ms)} (${s(warm.readWaitMs)}) | ${(warm.ms / warm.floorMs).toFixed(2)}× | ${cold ? gib(cold.peakRssMiB) : "–"} / ${gib(warm.peakRssMiB)} (${gib(warm.estimatedPeakMiB)}) | ${cold ? `${cold.loadAvg.toFixed(1)}/` : ""}${warm.loadAvg.toFixed(1)} |`,
+      `| ${name} | ${(warm.parameters / 1e9).toFixed(2)} B | ${warm.batch}×${warm.tokens} | ${(warm.flops / 1e9).toFixed(0)} | ${warm.sgemmPeakGflops.toFixed(0)} (${warm.threads}) | ${s(warm.floorMs)} | ${cold ? `${s(cold.ms)} (${s(cold.readWaitMs)})` : "–"} | ${w ? `${s(w.ms)} (${s(w.readWaitMs)})` : "–"} | ${(warm.ms / warm.floorMs).toFixed(2)}×${w ? "" : " (cold)"} | ${cold ? gib(cold.peakRssMiB) : "–"} / ${w ? gib(w.peakRssMiB) : "–"} (${gib(warm.estimatedPeakMiB)}) | ${cold ? `${cold.loadAvg.toFixed(1)}/` : ""}${w ? w.loadAvg.toFixed(1) : ""} |`,
     );
   }
-  const decodes = rows.filter((r) => r.warm.decode);
+  const decodes = rows.filter((r) => r.warm?.decode);
   if (decodes.length > 0) {
     lines.push(
       "",
@@ -65,7 +69,7 @@ function table(rows: { name: string; cold?: StreamRunResult; warm: StreamRunResu
       "|---|---|---|---|---|---|---|---|---|",
     );
     for (const { name, warm } of decodes) {
-      const d = warm.decode as NonNullable<StreamRunResult["decode"]>;
+      const d = warm?.decode as NonNullable<StreamRunResult["decode"]>;
       lines.push(
         `| ${name} | ${d.batch} | ${d.steps} | ${d.msPerStep.toFixed(0)} | ${d.tokensPerSecond.toFixed(2)} | ${(d.weightBytes / 1e9).toFixed(1)} | ${d.bandwidthGBs.toFixed(1)} | ${d.boundMs.toFixed(0)} | ${(d.msPerStep / d.boundMs).toFixed(1)}× |`,
       );
@@ -108,7 +112,9 @@ export const benchStreamCommand: CommandFn = async (argv: string[], io: CliIo) =
   const models = str(values, "models");
   if (models === undefined) throw new UsageError("--models DIR[,DIR…] is required");
   const common = ["--batch", String(batch), "--tokens", String(tokens)];
-  const rows: { name: string; cold?: StreamRunResult; warm: StreamRunResult }[] = [];
+  if (values["no-cold"] === true && values["no-warm"] === true)
+    throw new UsageError("--no-cold and --no-warm leave nothing to run");
+  const rows: { name: string; cold?: StreamRunResult; warm?: StreamRunResult }[] = [];
   for (const dir of models.split(",")) {
     const name = path.basename(dir);
     let cold: StreamRunResult | undefined;
