@@ -37,6 +37,24 @@ describe("metrics schemas", () => {
     expect(parsed.layers?.ffn.change).toEqual([-1, -1]);
   });
 
+  it("accepts optional representation similarity (cosine, CKA per depth) and refuses ragged or out-of-range values", () => {
+    const layers = { input: [3, 2], output: [2, 1], change: [-1, -1] };
+    const record = { lens: "raw", numTokens: 40, layer: layers, attn: layers, ffn: layers };
+    const similarity = { numTokens: 40, cosine: [0.1, 0.5, 1], cka: [0.2, 0.7, 1] };
+    expect(
+      StepMetricsSchema.parse({ ...step, layers: { ...record, similarity } }).layers?.similarity,
+    ).toEqual(similarity);
+    for (const bad of [
+      { ...similarity, cka: [0.2, 1] },
+      { ...similarity, cka: [0.2, 0.7, 1.5] },
+      { ...similarity, cosine: [-2, 0.5, 1] },
+      { ...similarity, numTokens: 0 },
+    ])
+      expect(StepMetricsSchema.safeParse({ ...step, layers: { ...record, similarity: bad } }).success).toBe(
+        false,
+      );
+  });
+
   it("rejects a clip fraction above 1, an unknown phase and ragged layer arrays", () => {
     expect(StepMetricsSchema.safeParse({ ...step, "actor/pg_clipfrac": 1.5 }).success).toBe(false);
     expect(StepMetricsSchema.safeParse({ ...step, "bupo/phase": 3 }).success).toBe(false);

@@ -34,6 +34,20 @@ export const ModuleEntropySchema = z
   });
 export type ModuleEntropy = z.infer<typeof ModuleEntropySchema>;
 
+/**
+ * How each residual stream relates to the top layer's (issue 15, "feature refinement"), over the pooled response
+ * tokens (the first `numTokens` in sample order): arrays of length L+1 indexed like the residual streams
+ * h_0 (embeddings) … h_L, each compared with the raw h_L (so entry L is 1).
+ */
+export const RepresentationSimilaritySchema = z
+  .object({
+    numTokens: z.int().min(1).describe("Pooled tokens compared (capped, first in sample order)"),
+    cosine: z.array(z.number().min(-1).max(1)).describe("Mean token-wise cos(h_i(t), h_L(t)), i = 0..L"),
+    cka: z.array(z.number().min(0).max(1)).describe("Linear CKA of the [tokens × d] matrices h_i and h_L"),
+  })
+  .refine((s) => s.cosine.length === s.cka.length, { message: "cosine and cka need one entry per depth" });
+export type RepresentationSimilarity = z.infer<typeof RepresentationSimilaritySchema>;
+
 /** Per-layer internal-policy entropies (bupo-spec §2.2): token-weighted means over response tokens. */
 export const LayerEntropySchema = z.object({
   lens: LensModeSchema,
@@ -41,6 +55,7 @@ export const LayerEntropySchema = z.object({
   layer: ModuleEntropySchema.describe("Residual h_{l-1} → h_l"),
   attn: ModuleEntropySchema.describe("RMSNorm_in(h_{l-1}) → attention output alone"),
   ffn: ModuleEntropySchema.describe("RMSNorm_post(h_{l-1}+a_l) → MLP output alone"),
+  similarity: RepresentationSimilaritySchema.optional().describe("Residual streams vs the top layer's"),
 });
 export type LayerEntropy = z.infer<typeof LayerEntropySchema>;
 

@@ -11,6 +11,7 @@ import { toTokenTensor } from "../model/forward.ts";
 import type { ModelWeights } from "../model/weights.ts";
 import { tidyObject } from "../tensor/tidy.ts";
 import { createLensHead, entropyOfRows, type LensHead } from "./lens-head.ts";
+import type { PooledStates } from "./pooled-states.ts";
 import { poolTokenMeans } from "./pooling.ts";
 import type { InternalPolicyAnalysis, LensMode, PositionRange, SampleEntropies } from "./types.ts";
 
@@ -27,6 +28,9 @@ export interface InternalPolicyOptions {
   batchSize?: number;
   /** Max logits alive per chunk (default 4 Mi). */
   maxChunkElements?: number;
+  /** Also copy the pooled rows of every residual stream h_0 … h_L into this collector (for representation
+   *  similarity, analysis/pooled-states.ts); sample n of this call is the collector's sample firstIndex + n. */
+  pooledStates?: { into: PooledStates; firstIndex?: number };
 }
 
 /** Splits a flat [B·T] entropy array into B rows of T. */
@@ -45,6 +49,7 @@ async function analyzeBatch(
   rows: number[][],
   lens: LensMode,
   trueLastLayer: boolean,
+  states?: { pooled: PooledStates; indices: number[] },
 ): Promise<SampleEntropies[]> {
   const B = rows.length;
   const T = rows[0]?.length ?? 0;
@@ -54,6 +59,7 @@ async function analyzeBatch(
   const all: tf.Tensor[] = [...dec.hidden, dec.finalNormed];
   for (const m of dec.modules ?? []) all.push(m.attnIn, m.attnOut, m.ffnIn, m.ffnOut);
   try {
+    for (const [i, h] of dec.hidden.entries()) await states?.pooled.add(i, h, states.indices);
     /** One state → per-sample [T] entropies; the flattened view is disposed right away. */
     const entropies = async (state: tf.Tensor3D, applyNorm: boolean): Promise<number[][]> => {
       const flat = tf.reshape(state, [B * T, d]) as tf.Tensor2D; // [B·T, d]
@@ -127,6 +133,7 @@ export async function analyzeInternalPolicies(
     byLength.set(s.length, [...(byLength.get(s.length) ?? []), i]);
   });
   const results = new Array<SampleEntropies>(samples.length);
+  const pooled = opts.pooledStates;
   const head = createLensHead(w, c, opts.maxChunkElements);
   try {
     for (const indices of byLength.values()) {
@@ -139,6 +146,7 @@ export async function analyzeInternalPolicies(
           group.map((n) => samples[n] as number[]),
           lens,
           trueLastLayer,
+          pooled && { pooled: pooled.into, indices: group.map((n) => n + (pooled.firstIndex ?? 0)) },
         );
         group.forEach((n, j) => {
           results[n] = out[j] as SampleEntropies;

@@ -2,15 +2,20 @@
  * Pooled means → the shared `LayerEntropy` record (packages/shared metrics.ts), used by the in-training probe
  * (src/train/entropy-probe.ts) and by analysis jobs (src/probe/analysis-result.ts).
  */
-import type { LayerEntropy } from "@bupo/shared";
+import type { LayerEntropy, RepresentationSimilarity } from "@bupo/shared";
 import type { EntropyMeans, LensMode } from "./types.ts";
 
 /**
  * The shared `LayerEntropy` record of pooled means (0-based layer arrays of length L): layer input = residual
  * entering layer j (j = 0: embeddings), output = residual leaving it; module inputs are normalised, outputs are
- * the module alone (spec §2.2).
+ * the module alone (spec §2.2). `similarity` (residual streams vs h_L) is carried along when measured.
  */
-export function layerEntropyFromMeans(m: EntropyMeans, numLayers: number, lens: LensMode): LayerEntropy {
+export function layerEntropyFromMeans(
+  m: EntropyMeans,
+  numLayers: number,
+  lens: LensMode,
+  similarity?: RepresentationSimilarity,
+): LayerEntropy {
   return {
     lens,
     numTokens: m.tokenCount,
@@ -21,5 +26,6 @@ export function layerEntropyFromMeans(m: EntropyMeans, numLayers: number, lens: 
     },
     attn: { input: m.attnInputEntropy, output: m.attnOutputEntropy, change: m.deltaAttn },
     ffn: { input: m.ffnInputEntropy, output: m.ffnOutputEntropy, change: m.deltaFfn },
+    ...(similarity === undefined ? {} : { similarity }),
   };
 }

@@ -6,6 +6,8 @@
  * (paper layer j+1): `deltaLayer[j] = layerEntropy[j+1] − layerEntropy[j]`.
  */
 
+import type { RepresentationSimilarity } from "@bupo/shared";
+
 /** How residual streams are unembedded: "raw" W_U·h (repo and paper formula), "normed" W_U·RMSNorm_final(h). */
 export type LensMode = "raw" | "normed";
 
@@ -58,4 +60,6 @@ export interface InternalPolicyAnalysis {
   trueLastLayer: boolean;
   samples: SampleEntropies[];
   means: EntropyMeans;
+  /** Residual streams h_0 … h_L vs h_L over the pooled tokens, when measured (analysis/pooled-states.ts). */
+  similarity?: RepresentationSimilarity;
 }

@@ -24,7 +24,7 @@ export function buildAnalysisResult(
     set.samples.map((s) => s.range),
   );
   return AnalysisResultSchema.parse({
-    layers: layerEntropyFromMeans(m, info.numLayers, analysis.lens),
+    layers: layerEntropyFromMeans(m, info.numLayers, analysis.lens, analysis.similarity),
     // An entropy is ≥ 0; float rounding of a near-deterministic softmax can leave −1e-7.
     finalEntropy: Math.max(0, m.finalEntropy),
     numSamples: set.samples.length,

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeInternalPolicies } from "../analysis/internal-policy.ts";
+import { PooledStates } from "../analysis/pooled-states.ts";
 import { initBackend } from "../backend/index.ts";
 import { initWeights } from "../model/init-weights.ts";
 import { toyConfig, toyTokens } from "../model/test-utils/toy.ts";
@@ -29,6 +30,7 @@ const samples: ProbeSample[] = [
 describe("analyzeSamples", () => {
   it("chunks of 1 give the same token-weighted means as one analyzeInternalPolicies call", async () => {
     const opts = { lens: "raw" as const, trueLastLayer: false };
+    const ranges = samples.map((s) => ({ start: s.range[0], end: s.range[1] }));
     const before = tf.memory().numTensors;
     const chunked = await analyzeSamples({ config, weights }, samples, { ...opts, chunkSize: 1 });
     expect(tf.memory().numTensors).toBe(before);
@@ -36,7 +38,7 @@ describe("analyzeSamples", () => {
       weights,
       config,
       samples.map((s) => s.tokens),
-      { ...opts, ranges: samples.map((s) => ({ start: s.range[0], end: s.range[1] })) },
+      { ...opts, ranges },
     );
     expect(chunked.means.tokenCount).toBe(4 + 3 + 0 + 5);
     expect(chunked.means.tokenCount).toBe(whole.means.tokenCount);
@@ -49,6 +51,22 @@ describe("analyzeSamples", () => {
     close(chunked.means.attnInputEntropy, whole.means.attnInputEntropy);
     expect(chunked.means.finalEntropy).toBeCloseTo(whole.means.finalEntropy, 5);
     expect(chunked.samples.map((s) => s.length)).toEqual([6, 4, 6, 5]);
+    // representation similarity spans the chunks too (issue 15): same as one collector over one call
+    const pooled = new PooledStates(
+      config.numLayers + 1,
+      samples.map((s) => s.tokens.length),
+      ranges,
+    );
+    await analyzeInternalPolicies(
+      weights,
+      config,
+      samples.map((s) => s.tokens),
+      { ...opts, ranges, pooledStates: { into: pooled } },
+    );
+    const one = await pooled.similarityToTop();
+    expect(chunked.similarity?.numTokens).toBe(12);
+    close(chunked.similarity?.cka ?? [], one?.cka ?? [0]);
+    close(chunked.similarity?.cosine ?? [], one?.cosine ?? [0]);
   });
 
   it("stops between chunks once the signal is aborted", async () => {
