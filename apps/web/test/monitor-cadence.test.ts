@@ -39,6 +39,8 @@ describe("run monitor cadence", () => {
       onStatus: () => {},
       disconnectTrainer: () => {},
     });
+    // A web process judges silence only once it has listened for a whole heartbeat timeout.
+    await new Promise((r) => setTimeout(r, TIMEOUT_MS));
 
     const count = (N + 1) * 4 + 1;
     const later = new Date(Date.now() + 3_600_000);

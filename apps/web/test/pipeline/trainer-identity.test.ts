@@ -56,7 +56,13 @@ beforeAll(async () => {
   db = await openTestDatabase();
   const port = await freePort();
   trainerUrl = `http://127.0.0.1:${port}`;
-  web = await startWeb({ databaseUrl: postgresUrl(db.target), trainerUrls: [trainerUrl], token });
+  // A long heartbeat timeout: the interrupted run must still be RUNNING when the restarted trainer reports.
+  web = await startWeb({
+    databaseUrl: postgresUrl(db.target),
+    trainerUrls: [trainerUrl],
+    token,
+    heartbeatTimeoutSeconds: 60,
+  });
   // A run this trainer was running when it stopped, with a step it should never have produced still in its
   // outbox (first in line), ahead of everything the trainer will report next.
   const user = await db.prisma.user.create({

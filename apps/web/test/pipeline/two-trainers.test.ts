@@ -19,7 +19,7 @@ beforeAll(async () => {
     databaseUrl: postgresUrl(db.target),
     trainerUrls: ports.map((p) => `http://127.0.0.1:${p}`),
     token,
-    heartbeatTimeoutSeconds: 4,
+    heartbeatTimeoutSeconds: 10, // outlasts a busy trainer's event-loop pauses (the monitor checks every second)
     resumeOnTrainerLoss: true,
   });
   const runsDir = tempDir("shared-runs");

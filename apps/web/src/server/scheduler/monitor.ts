@@ -1,5 +1,6 @@
 /**
- * Liveness sweep. A RUNNING attempt is lost when its trainer has sent no heartbeat for `heartbeatTimeoutMs`,
+ * Liveness sweep. A RUNNING attempt is lost when its trainer has sent no heartbeat for `heartbeatTimeoutMs`
+ * (while this web process listened),
  * or when the trainer is alive but its latest heartbeat (received after the run last changed) lists the
  * attempt neither as running nor as still reporting — the trainer restarted or dropped the job. A lost run
  * is resumed from its last checkpoint when checkpoints are on shared storage, and failed with a clear reason
@@ -21,6 +22,11 @@ export interface MonitorDeps {
   /** Checkpoints are readable by every trainer (shared storage): lost runs resume instead of failing. */
   resumeOnTrainerLoss: boolean;
   onStatus(p: RunStatusPayload): void;
+  /**
+   * When this web process started listening for heartbeats. Silence is judged only after a whole timeout of
+   * listening: a web that was down heard nothing, which says nothing about its trainers.
+   */
+  upSince: Date;
   now?: () => Date;
 }
 
@@ -54,7 +60,7 @@ export async function sweepRuns(deps: MonitorDeps): Promise<string[]> {
     const trainer = trainers.get(run.trainerId!);
     const lastSeen = trainer?.lastSeenAt;
     const alive = lastSeen != null && lastSeen > cutoff;
-    const silent = !alive && run.updatedAt < cutoff;
+    const silent = !alive && run.updatedAt < cutoff && deps.upSince < cutoff;
     const dropped =
       alive &&
       run.status === "RUNNING" &&

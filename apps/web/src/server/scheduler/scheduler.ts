@@ -66,6 +66,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
         logger.info({ runId: job.data.runId }, "no trainer has a free slot; run waits");
     }
   });
+  const upSince = new Date();
   const monitor = startMonitorLoop({
     prisma: db.prisma,
     name: "run-monitor",
@@ -76,9 +77,11 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
         trainers: opts.trainers,
         logger,
         heartbeatSeconds: heartbeatSecondsFor(opts.heartbeatTimeoutMs),
+        staleAfterMs: opts.heartbeatTimeoutMs,
+        upSince,
         disconnectTrainer: opts.disconnectTrainer,
       });
-      const queued = await sweepRuns({ ...opts, prisma: db.prisma });
+      const queued = await sweepRuns({ ...opts, prisma: db.prisma, upSince });
       for (const runId of queued)
         await dispatchRun({ prisma: db.prisma, trainers: opts.trainers, logger }, runId);
     },

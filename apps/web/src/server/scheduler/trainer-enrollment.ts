@@ -4,10 +4,11 @@
  * trainer's sockets that used the previous one, and hands it over by calling that URL (tRPC, shared token).
  * Only the process at that URL receives it, so holding the shared token is not enough to report as a trainer.
  *
- * Due: a configured trainer with no credential yet, or one whose handshake was refused since its last
- * enrollment (it restarted, or the credential was replaced). At most one enrollment per trainer every
- * `ENROLL_RETRY_MS`, claimed with a compare-and-set on `enrolledAt`, so web processes never race on it.
- * Rows exist only for configured trainers.
+ * Due: a configured trainer with no credential yet, one whose handshake was refused since its last
+ * enrollment (it restarted, or the credential was replaced), or one silent for `staleAfterMs` since both its
+ * last heartbeat and its last enrollment (say it restarted under another name for itself). At most one
+ * enrollment per trainer every `ENROLL_RETRY_MS`, claimed with a compare-and-set on `enrolledAt`, so web
+ * processes never race on it. Rows exist only for configured trainers.
  */
 import type { PrismaClient } from "@bupo/db/client";
 import { credentialHash, newCredential } from "@bupo/shared/service-credentials";
@@ -22,6 +23,10 @@ export interface EnrollmentDeps {
   logger: Logger;
   /** How often the trainer should send heartbeats. */
   heartbeatSeconds: number;
+  /** A trainer not heard from for this long (nor enrolled) is enrolled again: the heartbeat timeout. */
+  staleAfterMs: number;
+  /** When this web process started listening: silence counts from then at the earliest. */
+  upSince: Date;
   /** Closes the trainer's open sockets (they authenticated with the credential being replaced). */
   disconnectTrainer(trainerId: string): void;
   now?: () => Date;
@@ -29,19 +34,26 @@ export interface EnrollmentDeps {
 
 interface TrainerEnrollmentRow {
   id: string;
+  lastSeenAt: Date | null;
   credentialHash: string | null;
   enrolledAt: Date | null;
   enrollRequestedAt: Date | null;
 }
 
 /** Whether a trainer row is due for (re-)enrollment at `now`. Pure. */
-export function enrollmentDue(row: TrainerEnrollmentRow, now: Date): boolean {
+export function enrollmentDue(
+  row: TrainerEnrollmentRow,
+  now: Date,
+  staleAfterMs: number,
+  upSince = new Date(0),
+): boolean {
+  const age = (d: Date | null) => (d === null ? Number.POSITIVE_INFINITY : now.getTime() - d.getTime());
   const requested =
     !row.credentialHash ||
     (row.enrollRequestedAt !== null && (row.enrolledAt === null || row.enrollRequestedAt > row.enrolledAt));
-  return (
-    requested && (row.enrolledAt === null || now.getTime() - row.enrolledAt.getTime() >= ENROLL_RETRY_MS)
-  );
+  const heardOrListening = row.lastSeenAt && row.lastSeenAt > upSince ? row.lastSeenAt : upSince;
+  const silent = age(heardOrListening) >= staleAfterMs && age(row.enrolledAt) >= staleAfterMs;
+  return (requested || silent) && age(row.enrolledAt) >= ENROLL_RETRY_MS;
 }
 
 export async function enrollDueTrainers(deps: EnrollmentDeps): Promise<void> {
@@ -51,9 +63,10 @@ export async function enrollDueTrainers(deps: EnrollmentDeps): Promise<void> {
   await deps.prisma.trainer.createMany({ data: urls.map((id) => ({ id })), skipDuplicates: true });
   const rows = await deps.prisma.trainer.findMany({
     where: { id: { in: urls } },
-    select: { id: true, credentialHash: true, enrolledAt: true, enrollRequestedAt: true },
+    select: { id: true, lastSeenAt: true, credentialHash: true, enrolledAt: true, enrollRequestedAt: true },
   });
-  await Promise.all(rows.filter((r) => enrollmentDue(r, now)).map((r) => enroll(deps, r, now)));
+  const due = rows.filter((r) => enrollmentDue(r, now, deps.staleAfterMs, deps.upSince));
+  await Promise.all(due.map((r) => enroll(deps, r, now)));
 }
 
 async function enroll(deps: EnrollmentDeps, row: TrainerEnrollmentRow, now: Date): Promise<void> {
