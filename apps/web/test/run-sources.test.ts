@@ -53,30 +53,34 @@ describe("checkRunSources", () => {
   it("another team's run checkpoint is NOT_FOUND, worded like a missing run", async () => {
     const a = await teamWithRun("Team A", 10);
     const b = await teamWithRun("Team B", 10);
-    const foreign = await refusal(checkRunSources(h.db.prisma, b.access, fromRun(a.run.id, 10)));
+    const foreign = await refusal(checkRunSources(h.db.prisma, undefined, b.access, fromRun(a.run.id, 10)));
     expect(foreign).toEqual({ code: "NOT_FOUND", message: "Run not found", field: "config.model.runId" });
-    expect(await refusal(checkRunSources(h.db.prisma, b.access, fromRun("cm0nosuchrun", 10)))).toEqual(
-      foreign,
-    );
+    expect(
+      await refusal(checkRunSources(h.db.prisma, undefined, b.access, fromRun("cm0nosuchrun", 10))),
+    ).toEqual(foreign);
   });
 
   it("only steps the run saved; no step = the latest, pinned in the config", async () => {
     const a = await teamWithRun("Team C", 10);
     const none = await teamWithRun("Team D", null);
     for (const step of [3, 9, 10]) {
-      const ok = await checkRunSources(h.db.prisma, a.access, fromRun(a.run.id, step));
+      const ok = await checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id, step));
       expect(ok.model).toEqual({ source: "run-checkpoint", runId: a.run.id, step });
     }
-    expect((await checkRunSources(h.db.prisma, a.access, fromRun(a.run.id))).model).toMatchObject({
+    expect((await checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id))).model).toMatchObject({
       step: 10,
     });
     for (const step of [4, 12]) {
-      expect(await refusal(checkRunSources(h.db.prisma, a.access, fromRun(a.run.id, step)))).toMatchObject({
+      expect(
+        await refusal(checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id, step))),
+      ).toMatchObject({
         code: "BAD_REQUEST",
         field: "config.model.step",
       });
     }
-    expect(await refusal(checkRunSources(h.db.prisma, none.access, fromRun(none.run.id)))).toMatchObject({
+    expect(
+      await refusal(checkRunSources(h.db.prisma, undefined, none.access, fromRun(none.run.id))),
+    ).toMatchObject({
       code: "BAD_REQUEST",
       field: "config.model.runId",
     });
@@ -85,6 +89,6 @@ describe("checkRunSources", () => {
   it("configs that name no run pass unchanged", async () => {
     const a = await teamWithRun("Team E", 10);
     const config = defaultRunConfig();
-    expect(await checkRunSources(h.db.prisma, a.access, config)).toBe(config);
+    expect(await checkRunSources(h.db.prisma, undefined, a.access, config)).toBe(config);
   });
 });

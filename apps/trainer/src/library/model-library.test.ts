@@ -21,6 +21,7 @@ import { RunFiles } from "../files/run-files.ts";
 import { countParameters } from "../model/config.ts";
 import type { TrainerRouter } from "../service/router.ts";
 import { startTrainerService, type TrainerService } from "../service/trainer-service.ts";
+import { moveIntoHubCache } from "./hub-cache-layout.ts";
 import { ModelLibrary } from "./model-library.ts";
 
 const TOKEN = "library-token-0123456789";
@@ -49,21 +50,6 @@ const llamaConfig = customHubConfig("Llama-3.2-1B", {
   tieWordEmbeddings: false,
 });
 
-/** Moves a written folder's files into the repo's blobs and symlinks them from snapshots/<rev>, as the Hub does. */
-function intoHubLayout(written: string, repo: string, revision: string) {
-  const repoDir = path.join(hubCache, repo);
-  const snapshot = path.join(repoDir, "snapshots", revision);
-  fs.mkdirSync(path.join(repoDir, "blobs"), { recursive: true });
-  fs.mkdirSync(snapshot, { recursive: true });
-  fs.mkdirSync(path.join(repoDir, "refs"), { recursive: true });
-  fs.writeFileSync(path.join(repoDir, "refs", "main"), revision);
-  for (const name of fs.readdirSync(written)) {
-    const blob = `blob-${name.replace(/[^a-z0-9]/gi, "")}`;
-    fs.renameSync(path.join(written, name), path.join(repoDir, "blobs", blob));
-    fs.symlinkSync(path.join("..", "..", "blobs", blob), path.join(snapshot, name));
-  }
-}
-
 let service: TrainerService;
 let api: ReturnType<typeof createTRPCClient<TrainerRouter>>;
 
@@ -72,10 +58,10 @@ beforeAll(async () => {
   await writeSyntheticCheckpoint(qwen, qwenConfig, {
     tokenizerDir: hubTokenizerDir("Qwen3-0.6B") ?? undefined,
   });
-  intoHubLayout(qwen, "models--Qwen--Qwen3-0.6B", REV_QWEN);
+  moveIntoHubCache(qwen, hubCache, "Qwen/Qwen3-0.6B", REV_QWEN);
   const llama = tmp("llama");
   await writeSyntheticCheckpoint(llama, llamaConfig, { dtype: "F32" });
-  intoHubLayout(llama, "models--meta-llama--Llama-3.2-1B", REV_LLAMA);
+  moveIntoHubCache(llama, hubCache, "meta-llama/Llama-3.2-1B", REV_LLAMA);
   // A mixture-of-experts model and a Mistral: listed, with the reason they cannot be loaded.
   const moe = path.join(hubCache, "models--Qwen--Qwen3-30B-A3B", "snapshots", "abc");
   fs.mkdirSync(moe, { recursive: true });

@@ -17,6 +17,7 @@ import type { RealtimeServer } from "./realtime/types.ts";
 import type { RunRuntime } from "./runtime.ts";
 import { type Scheduler, startScheduler } from "./scheduler/scheduler.ts";
 import { createTrainerDirectory } from "./scheduler/trainer-directory.ts";
+import { trainerLibraries } from "./services/trainer-libraries.ts";
 
 export interface WebProcess {
   io: RealtimeServer;
@@ -55,6 +56,7 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
     enqueue: scheduler.enqueue,
     publishStatus,
     sockets: liveSockets(io, db.prisma),
+    library: trainerLibraries(trainers),
     async logitLens(trainerId, input) {
       if (!trainers.urls.includes(trainerId)) {
         throw new AppError(

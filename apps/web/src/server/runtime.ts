@@ -2,6 +2,7 @@ import type { RunStatusPayload } from "@bupo/shared/realtime";
 import type { LogitLensInputSchema, LogitLensResult } from "@bupo/shared/run-queries";
 import type { z } from "zod";
 import type { LiveSockets } from "./realtime/live-sockets.ts";
+import type { TrainerLibraries } from "./services/trainer-libraries.ts";
 
 /**
  * What request handlers need from the long-lived server process (scheduler, trainers, sockets). server.ts
@@ -14,6 +15,8 @@ export interface RunRuntime {
   publishStatus(p: RunStatusPayload): void;
   /** Logit lens of a run's checkpoint, computed by the trainer that holds the run's folder. */
   logitLens(trainerId: string, input: z.output<typeof LogitLensInputSchema>): Promise<LogitLensResult>;
+  /** The model and dataset libraries of the configured trainers. */
+  library: TrainerLibraries;
   /** Browser sockets, which follow sign-outs, revocations and membership changes. */
   sockets: LiveSockets;
 }

@@ -130,7 +130,7 @@ export async function createRun(
   input: RunConfig,
 ) {
   if (!runtime) throw new AppError("INTERNAL_SERVER_ERROR", "the scheduler is not running in this process");
-  const config = await checkRunSources(prisma, access, input);
+  const config = await checkRunSources(prisma, runtime, access, input);
   const run = await prisma.run.create({
     data: {
       teamId: access.teamId,

@@ -3,12 +3,16 @@
  * trainer's roots are named by root + relative path (the shared schema refuses absolute paths, `..` and unknown
  * roots); a model may also be the checkpoint of a training run, and only of one of the team's own runs: another
  * team's run is "Run not found", exactly as for its other data. A run-checkpoint reference without a step is
- * pinned to the run's latest checkpoint, so the stored config says which weights the run started from.
+ * pinned to the run's latest checkpoint, so the stored config says which weights the run started from. A model
+ * folder must be one a configured trainer lists in its library (and can load): a run names a library entry,
+ * not an arbitrary path on the trainer machine.
  */
 import type { PrismaClient } from "@bupo/db/client";
 import type { RunCheckpointModel } from "@bupo/shared/model-config";
 import type { RunConfig } from "@bupo/shared/run-config";
 import { AppError } from "../errors.ts";
+import type { RunRuntime } from "../runtime.ts";
+import { requireLibraryModel } from "./library-service.ts";
 import type { TeamAccess } from "./membership-service.ts";
 
 const FIELD = "config.model";
@@ -47,9 +51,14 @@ async function checkRunCheckpoint(
 /** The config to store, or an AppError on the field the team may not use. */
 export async function checkRunSources(
   prisma: PrismaClient,
+  runtime: RunRuntime | undefined,
   access: TeamAccess,
   config: RunConfig,
 ): Promise<RunConfig> {
+  if (config.model.source === "checkpoint") {
+    await requireLibraryModel(runtime, config.model);
+    return config;
+  }
   if (config.model.source !== "run-checkpoint") return config;
   return { ...config, model: await checkRunCheckpoint(prisma, access, config.model) };
 }
