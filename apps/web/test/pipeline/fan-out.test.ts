@@ -1,72 +1,75 @@
-import net from "node:net";
 import { openTestDatabase } from "@bupo/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunWatcher, waitFor } from "./clients.ts";
 import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import { freePort, hasPostgres, type Proc, postgresUrl, startTrainer, startWeb } from "./processes.ts";
+import {
+  freePort,
+  hasPostgres,
+  type Proc,
+  postgresUrl,
+  REDIS_URL,
+  redisAvailable,
+  startTrainer,
+  startWeb,
+} from "./processes.ts";
 
 // Two web processes behind one database fan out through the Socket.IO Redis adapter: a browser on each
 // receives the same events, whichever process the trainer reports to.
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const redisUp = await new Promise<boolean>((resolve) => {
-  const u = new URL(REDIS_URL);
-  const s = net.connect(Number(u.port || 6379), u.hostname, () => {
-    s.end();
-    resolve(true);
-  });
-  s.on("error", () => resolve(false));
-});
+const redisUp = await redisAvailable();
 
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
 let webs: Proc[] = [];
 let trainer: Proc;
 const token = newToken();
 
-describe.skipIf(!redisUp || !hasPostgres)(`two web processes with the Redis adapter (${REDIS_URL})`, () => {
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    const port = await freePort();
-    const opts = {
-      databaseUrl: postgresUrl(db.target),
-      trainerUrls: [`http://127.0.0.1:${port}`],
-      token,
-      redisUrl: REDIS_URL,
-    };
-    webs = [await startWeb(opts), await startWeb(opts)];
-    trainer = await startTrainer({ webUrl: webs[0]!.url, token, port, dataDir: tempDir("trainer") });
-  }, 120_000);
+describe.skipIf(!redisUp || !hasPostgres)(
+  `two web processes with the Redis adapter (${REDIS_URL}${redisUp ? "" : ": not answering"})`,
+  () => {
+    beforeAll(async () => {
+      db = await openTestDatabase();
+      const port = await freePort();
+      const opts = {
+        databaseUrl: postgresUrl(db.target),
+        trainerUrls: [`http://127.0.0.1:${port}`],
+        token,
+        redisUrl: REDIS_URL,
+      };
+      webs = [await startWeb(opts), await startWeb(opts)];
+      trainer = await startTrainer({ webUrl: webs[0]!.url, token, port, dataDir: tempDir("trainer") });
+    }, 120_000);
 
-  afterAll(async () => {
-    await trainer?.stop();
-    for (const w of webs) await w.stop();
-    await db?.drop();
-  });
-
-  it("delivers the same events to a client on each process", async () => {
-    const [a, b] = webs as [Proc, Proc];
-    const user = await userWithTeam(a.url);
-    const run = await user.client.run.create.mutate({
-      teamId: user.team.id,
-      config: tinyRunConfig({ totalSteps: 5 }),
+    afterAll(async () => {
+      await trainer?.stop();
+      for (const w of webs) await w.stop();
+      await db?.drop();
     });
-    // Join before the first step so both clients see the steps live (not by backfill).
-    const onA = new RunWatcher(a.url, user.jar.cookie, run.id);
-    const onB = new RunWatcher(b.url, user.jar.cookie, run.id);
-    try {
-      await waitFor("both joined", () => onA.socket.connected && onB.socket.connected, 10_000);
-      await waitFor(
-        "run to succeed",
-        () =>
-          onA.statuses.some((s) => s.status === "succeeded") &&
-          onB.statuses.some((s) => s.status === "succeeded"),
-        120_000,
-      );
-      await waitFor("all steps on both", () => onA.steps.size === 5 && onB.steps.size === 5, 10_000);
-      expect([...onB.steps.values()]).toEqual([...onA.steps.values()]);
-      expect(onB.statuses.map((s) => s.status)).toEqual(onA.statuses.map((s) => s.status));
-    } finally {
-      onA.close();
-      onB.close();
-    }
-  }, 180_000);
-});
+
+    it("delivers the same events to a client on each process", async () => {
+      const [a, b] = webs as [Proc, Proc];
+      const user = await userWithTeam(a.url);
+      const run = await user.client.run.create.mutate({
+        teamId: user.team.id,
+        config: tinyRunConfig({ totalSteps: 5 }),
+      });
+      // Join before the first step so both clients see the steps live (not by backfill).
+      const onA = new RunWatcher(a.url, user.jar.cookie, run.id);
+      const onB = new RunWatcher(b.url, user.jar.cookie, run.id);
+      try {
+        await waitFor("both joined", () => onA.socket.connected && onB.socket.connected, 10_000);
+        await waitFor(
+          "run to succeed",
+          () =>
+            onA.statuses.some((s) => s.status === "succeeded") &&
+            onB.statuses.some((s) => s.status === "succeeded"),
+          120_000,
+        );
+        await waitFor("all steps on both", () => onA.steps.size === 5 && onB.steps.size === 5, 10_000);
+        expect([...onB.steps.values()]).toEqual([...onA.steps.values()]);
+        expect(onB.statuses.map((s) => s.status)).toEqual(onA.statuses.map((s) => s.status));
+      } finally {
+        onA.close();
+        onB.close();
+      }
+    }, 180_000);
+  },
+);

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { requiredServices } from "@bupo/db/testing";
 
 const webDir = path.resolve(import.meta.dirname, "../..");
 const trainerDir = path.resolve(webDir, "../trainer");
@@ -139,14 +140,40 @@ export async function startTrainer(o: TrainerOptions): Promise<Proc> {
 }
 
 /**
- * Pipeline tests run real web and trainer processes that share one database with the test process, which
- * needs a PostgreSQL server (embedded PGlite belongs to a single process). Without DATABASE_URL they skip.
+ * Whether test databases are PostgreSQL endpoints that web and trainer processes can share: DATABASE_URL's
+ * server, or else the embedded PGlite that @bupo/db/testing serves on a loopback port — which the pipeline
+ * vitest project asks for (BUPO_TEST_DB_SHARED=1). So pipeline suites run with or without a server.
  */
-export const hasPostgres = process.env.DATABASE_URL?.startsWith("postgres") ?? false;
+export const hasPostgres =
+  (process.env.DATABASE_URL?.startsWith("postgres") ?? false) || process.env.BUPO_TEST_DB_SHARED === "1";
 
-/** The PostgreSQL URL of a test database (pipeline tests only run with one). */
+/** The PostgreSQL URL of a test database opened by the pipeline project (a server or the served PGlite). */
 export function postgresUrl(target: { kind: string; url?: string }): string {
   if (target.kind !== "postgres" || !target.url)
-    throw new Error("pipeline tests need PostgreSQL (set DATABASE_URL)");
+    throw new Error(
+      "not a shared test database: open it under the pipeline vitest project (BUPO_TEST_DB_SHARED=1)",
+    );
   return target.url;
+}
+
+/** The Redis for Socket.IO fan-out tests. */
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/**
+ * Whether Redis answers at REDIS_URL, for suites that skip without it. When the run requires Redis
+ * (BUPO_REQUIRE=redis, as CI does), its absence throws instead, so such a suite fails rather than skips.
+ */
+export async function redisAvailable(): Promise<boolean> {
+  const u = new URL(REDIS_URL);
+  const up = await new Promise<boolean>((resolve) => {
+    const s = net.connect(Number(u.port || 6379), u.hostname, () => {
+      s.end();
+      resolve(true);
+    });
+    s.on("error", () => resolve(false));
+  });
+  if (!up && requiredServices().includes("redis")) {
+    throw new Error(`BUPO_REQUIRE names redis, but nothing answers at ${REDIS_URL}`);
+  }
+  return up;
 }
