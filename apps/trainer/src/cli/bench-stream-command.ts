@@ -51,14 +51,14 @@ const gib = (mib: number) => (mib / 1024).toFixed(2);
 
 function table(rows: { name: string; cold?: StreamRunResult; warm?: StreamRunResult }[]): string {
   const lines = [
-    "| model shape | params | B×T | GFLOP | sgemm peak GFLOP/s (threads) | FLOP floor s | cold s (read wait s) | warm s (read wait s) | warm / floor | peak RSS GiB cold / warm (est.) | load avg |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| model shape | params | B×T | GFLOP | sgemm peak GFLOP/s (threads) | FLOP floor s | cold s (read wait s) | warm s (read wait s) | warm / floor | CPU s / CPU floor s | peak RSS GiB cold / warm (est.) | load avg |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const { name, cold, warm: warmRun } of rows) {
     const warm = (warmRun ?? cold) as StreamRunResult; // shape, FLOPs and floor come from either run
     const w = warmRun;
     lines.push(
-      `| ${name} | ${(warm.parameters / 1e9).toFixed(2)} B | ${warm.batch}×${warm.tokens} | ${(warm.flops / 1e9).toFixed(0)} | ${warm.sgemmPeakGflops.toFixed(0)} (${warm.threads}) | ${s(warm.floorMs)} | ${cold ? `${s(cold.ms)} (${s(cold.readWaitMs)})` : "–"} | ${w ? `${s(w.ms)} (${s(w.readWaitMs)})` : "–"} | ${(warm.ms / warm.floorMs).toFixed(2)}×${w ? "" : " (cold)"} | ${cold ? gib(cold.peakRssMiB) : "–"} / ${w ? gib(w.peakRssMiB) : "–"} (${gib(warm.estimatedPeakMiB)}) | ${cold ? `${cold.loadAvg.toFixed(1)}/` : ""}${w ? w.loadAvg.toFixed(1) : ""} |`,
+      `| ${name} | ${(warm.parameters / 1e9).toFixed(2)} B | ${warm.batch}×${warm.tokens} | ${(warm.flops / 1e9).toFixed(0)} | ${warm.sgemmPeakGflops.toFixed(0)} (${warm.threads}) | ${s(warm.floorMs)} | ${cold ? `${s(cold.ms)} (${s(cold.readWaitMs)})` : "–"} | ${w ? `${s(w.ms)} (${s(w.readWaitMs)})` : "–"} | ${(warm.ms / warm.floorMs).toFixed(2)}×${w ? "" : " (cold)"} | ${s(warm.cpuMs)} / ${s(warm.flops / (warm.cpuPeakGflops * 1e6))} | ${cold ? gib(cold.peakRssMiB) : "–"} / ${w ? gib(w.peakRssMiB) : "–"} (${gib(warm.estimatedPeakMiB)}) | ${cold ? `${cold.loadAvg.toFixed(1)}/` : ""}${w ? w.loadAvg.toFixed(1) : ""} |`,
     );
   }
   const decodes = rows.filter((r) => r.warm?.decode);

@@ -45,6 +45,9 @@ export interface StreamRunResult {
   peakRssMiB: number;
   heapMiB: number;
   loadAvg: number;
+  /** Contention-robust view: user+system CPU time of the analysis, and sgemm GFLOP per CPU-second. */
+  cpuMs: number;
+  cpuPeakGflops: number;
   decode?: {
     batch: number;
     steps: number;
@@ -82,6 +85,10 @@ export async function runStreamBench(o: StreamRunOptions): Promise<StreamRunResu
   const addon = benchAddon(native);
   if (!("addon" in addon)) throw new Error(`bench-stream needs the native addon: ${addon.reason}`);
   const peak = await benchSgemm(addon.addon, [1024, 2048], { warmup: 1, reps: 3 }, threads);
+  const cpu0 = process.cpuUsage();
+  await benchSgemm(addon.addon, [2048], { warmup: 0, reps: 3 }, threads);
+  const cpuSgemm = process.cpuUsage(cpu0);
+  const cpuPeakGflops = (3 * 2 * 2048 ** 3) / ((cpuSgemm.user + cpuSgemm.system) * 1e3); // FLOP / µs·1e3 = GFLOP/s
   const model = await openStreamedCheckpoint(o.dir);
   try {
     const c = model.config;
@@ -96,8 +103,10 @@ export async function runStreamBench(o: StreamRunOptions): Promise<StreamRunResu
     });
     const loadAvg = os.loadavg()[0] as number;
     const t0 = performance.now();
+    const cpuStart = process.cpuUsage();
     const analysis = await analyzeStreamed(model.reader, c, samples, { lens: "raw" });
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpuStart);
     const result: StreamRunResult = {
       model: path.basename(o.dir),
       family: c.family,
@@ -118,6 +127,8 @@ export async function runStreamBench(o: StreamRunOptions): Promise<StreamRunResu
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
       heapMiB: (wasmHeapBytes() ?? 0) / MiB,
       loadAvg,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuPeakGflops,
     };
     if (o.decodeSteps > 0) {
       const prompts = Array.from({ length: o.decodeBatch }, () =>
