@@ -126,6 +126,24 @@ export interface AnalyzeArgs {
   backend: (typeof BACKENDS)[number];
 }
 
+/** `--tokens` | `--prompt` | `--dataset [--samples N]` (also read by `compare-layers`). */
+export function parseInputFlags(values: FlagValues): AnalyzeArgs["input"] {
+  const inputKind = exactlyOne(values, ["tokens", "prompt", "dataset"]);
+  onlyWith(values, ["samples"], inputKind === "dataset", "--dataset");
+  if (inputKind === "tokens")
+    return { kind: "tokens", tokens: intListFlag(values, "tokens", 2 ** 31 - 1) as number[] };
+  if (inputKind === "prompt") {
+    const text = str(values, "prompt") as string;
+    if (text.length === 0) throw new UsageError("--prompt must be a non-empty text");
+    return { kind: "prompt", text };
+  }
+  return {
+    kind: "dataset",
+    file: str(values, "dataset") as string,
+    samples: intFlag(values, "samples", { min: 1, max: 100_000 }, 10),
+  };
+}
+
 /** Flag validation only (no model loaded); throws {@link UsageError}. */
 export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
   const source = exactlyOne(values, ["model", "preset"]);
@@ -140,25 +158,9 @@ export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
           family: enumFlag(values, "family", FAMILIES, "qwen3"),
           seed: intFlag(values, "seed", { min: 0, max: 2 ** 31 - 1 }, 0),
         };
-  const inputKind = exactlyOne(values, ["tokens", "prompt", "dataset"]);
-  onlyWith(values, ["samples"], inputKind === "dataset", "--dataset");
-  let input: AnalyzeArgs["input"];
-  if (inputKind === "tokens") {
-    input = { kind: "tokens", tokens: intListFlag(values, "tokens", 2 ** 31 - 1) as number[] };
-  } else if (inputKind === "prompt") {
-    const text = str(values, "prompt") as string;
-    if (text.length === 0) throw new UsageError("--prompt must be a non-empty text");
-    input = { kind: "prompt", text };
-  } else {
-    input = {
-      kind: "dataset",
-      file: str(values, "dataset") as string,
-      samples: intFlag(values, "samples", { min: 1, max: 100_000 }, 10),
-    };
-  }
   return {
     model,
-    input,
+    input: parseInputFlags(values),
     lens: enumFlag(values, "lens", LENSES, "raw"),
     trueLastLayer: values["true-last-layer"] === true,
     stream: enumFlag(values, "stream", STREAM_MODES, "auto"),
@@ -167,7 +169,7 @@ export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
   };
 }
 
-interface PreparedInput {
+export interface PreparedInput {
   rows: { tokens: number[]; labels?: string[]; range: [number, number] }[];
   positions: AnalyzeReport["positions"];
 }
@@ -183,8 +185,8 @@ async function forFlag<T>(flag: string, step: () => T | Promise<T>): Promise<T> 
 }
 
 /** Token rows and pooled ranges for the chosen input. */
-async function prepareInput(
-  args: AnalyzeArgs,
+export async function prepareInput(
+  args: Pick<AnalyzeArgs, "input">,
   m: Pick<ProbeModel, "config" | "tokenizer">,
 ): Promise<PreparedInput> {
   const V = m.config.vocabSize;

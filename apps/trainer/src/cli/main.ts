@@ -14,6 +14,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "internal-policy entropies of a checkpoint or preset",
     run: async (a) => (await import("./analyze-command.ts")).run(a),
   },
+  "compare-layers": {
+    summary: "linear CKA between the layers of two or more models on the same inputs",
+    run: async (a) => (await import("./compare-layers-command.ts")).run(a),
+  },
   bench: {
     summary: "speed and memory: train step, rollout, analysis, matMul",
     run: async (a) => (await import("./bench-command.ts")).run(a),

@@ -1,0 +1,189 @@
+/**
+ * `compare-layers`: linear CKA between the residual streams of two or more models or checkpoints on the same
+ * inputs (issue 15): for each model after the first, the depth × depth CKA matrix against the first (the
+ * reference, e.g. the base model) and the CKA along equal relative depth. Models of different widths and depths
+ * compare (token Grams); they must share the token ids (the first model's tokenizer encodes --prompt/--dataset).
+ * Models are loaded in memory one at a time.
+ */
+
+import { compareWithReference, type LayerComparison, layerGrams } from "../analysis/layer-comparison.ts";
+import { DEFAULT_SIMILARITY_TOKENS } from "../analysis/pooled-states.ts";
+import { initBackend } from "../backend/index.ts";
+import { nativeKernelOptions, readTrainerEnv, webgpuOptions } from "../env.ts";
+import { disposeWeights } from "../model/weights.ts";
+import {
+  checkTokenIds,
+  loadCheckpointModel,
+  ProbeInputError,
+  type ProbeModel,
+  presetModel,
+} from "../probe/index.ts";
+import { type PreparedInput, parseInputFlags, prepareInput } from "./analyze-command.ts";
+import {
+  type CliIo,
+  type CommandFn,
+  enumFlag,
+  errorLine,
+  exactlyOne,
+  type FlagValues,
+  intFlag,
+  intListFlag,
+  onlyWith,
+  parseFlags,
+  runCommand,
+  str,
+  UsageError,
+} from "./args.ts";
+import { BACKENDS, describeModel, FAMILIES, PRESETS } from "./model-flags.ts";
+
+export const COMPARE_LAYERS_USAGE = `usage: bupo-trainer compare-layers (--models DIR,DIR[,…] | --preset NAME [--family F] --seeds 0,1[,…])
+                                  (--tokens 1,2,3 | --prompt TEXT | --dataset FILE [--samples N])
+                                  [--max-tokens N] [--json] [--backend B]
+
+Linear CKA between the residual streams h_0 … h_L of the first model (the reference) and each other model, on
+the same inputs: the depth × depth matrix (rows: reference depth, columns: other model's depth; 0 = embeddings)
+and the CKA at equal relative depth. Widths and depths may differ; token ids must be shared.
+
+models (one of):
+  --models DIRS        comma-separated Hugging Face / \`train\` checkpoint dirs; the first is the reference
+  --preset NAME        freshly initialised ${PRESETS.join(", ")} models, one per --seeds entry
+    --family F         ${FAMILIES.join(", ")} (default qwen3)
+    --seeds N,N        init seeds (two or more)
+input (one of): as \`analyze\` (--tokens: all positions; --dataset: response positions of all samples)
+options:
+  --max-tokens N       pooled tokens compared, first in sample order (default ${DEFAULT_SIMILARITY_TOKENS}; Grams are
+                       N × N floats per depth and model)
+  --json               one JSON object instead of tables
+  --backend B          ${BACKENDS.join(", ")} (default auto)
+  -h, --help           this text`;
+
+const FLAGS = {
+  models: { type: "string" },
+  preset: { type: "string" },
+  family: { type: "string" },
+  seeds: { type: "string" },
+  tokens: { type: "string" },
+  prompt: { type: "string" },
+  dataset: { type: "string" },
+  samples: { type: "string" },
+  "max-tokens": { type: "string" },
+  json: { type: "boolean" },
+  backend: { type: "string" },
+} as const;
+
+type ModelSpec =
+  | { kind: "checkpoint"; dir: string }
+  | { kind: "preset"; preset: (typeof PRESETS)[number]; family: (typeof FAMILIES)[number]; seed: number };
+
+export interface CompareLayersArgs {
+  models: ModelSpec[];
+  input: ReturnType<typeof parseInputFlags>;
+  maxTokens: number;
+  json: boolean;
+  backend: (typeof BACKENDS)[number];
+}
+
+export interface CompareLayersReport {
+  numTokens: number;
+  /** One line per model; the first is the reference. */
+  models: string[];
+  /** comparisons[m] compares models[m + 1] with models[0]. */
+  comparisons: LayerComparison[];
+}
+
+/** Flag validation only; throws {@link UsageError}. */
+export function parseCompareLayersArgs(values: FlagValues): CompareLayersArgs {
+  const source = exactlyOne(values, ["models", "preset"]);
+  onlyWith(values, ["family", "seeds"], source === "preset", "--preset");
+  let models: ModelSpec[];
+  if (source === "models") {
+    models = (str(values, "models") as string)
+      .split(",")
+      .map((d) => d.trim())
+      .filter((d) => d.length > 0)
+      .map((dir) => ({ kind: "checkpoint", dir }));
+  } else {
+    const preset = enumFlag(values, "preset", PRESETS, "tiny");
+    const family = enumFlag(values, "family", FAMILIES, "qwen3");
+    const seeds = intListFlag(values, "seeds", 2 ** 31 - 1);
+    if (seeds === undefined) throw new UsageError("--preset needs --seeds (two or more, comma-separated)");
+    models = seeds.map((seed) => ({ kind: "preset", preset, family, seed }));
+  }
+  if (models.length < 2) throw new UsageError(`--${source}: compare-layers needs two or more models`);
+  return {
+    models,
+    input: parseInputFlags(values),
+    maxTokens: intFlag(values, "max-tokens", { min: 2, max: 4096 }, DEFAULT_SIMILARITY_TOKENS),
+    json: values.json === true,
+    backend: enumFlag(values, "backend", BACKENDS, "auto"),
+  };
+}
+
+function loadModel(spec: ModelSpec): Promise<ProbeModel> | ProbeModel {
+  return spec.kind === "checkpoint"
+    ? loadCheckpointModel(spec.dir)
+    : presetModel({ preset: spec.preset, family: spec.family }, spec.seed);
+}
+
+/** Loads each model in turn, computes its Grams on the shared input, disposes it; then compares. */
+export async function runCompareLayers(args: CompareLayersArgs): Promise<CompareLayersReport> {
+  const env = readTrainerEnv();
+  await initBackend({ prefer: args.backend, native: nativeKernelOptions(env), webgpu: webgpuOptions(env) });
+  let input: PreparedInput | undefined;
+  const grams = [];
+  const lines: string[] = [];
+  for (const [m, spec] of args.models.entries()) {
+    const model = await loadModel(spec);
+    try {
+      input ??= await prepareInput(args, model);
+      for (const r of input.rows) checkTokenIds(r.tokens, model.config.vocabSize);
+      lines.push(describeModel(model));
+      grams.push(
+        await layerGrams(
+          model.weights,
+          model.config,
+          input.rows.map((r) => r.tokens),
+          input.rows.map((r) => ({ start: r.range[0], end: r.range[1] })),
+          { maxTokens: args.maxTokens },
+        ),
+      );
+    } catch (e) {
+      if (e instanceof ProbeInputError) throw new UsageError(`model ${m + 1}: ${errorLine(e)}`);
+      throw e;
+    } finally {
+      disposeWeights(model.weights);
+    }
+  }
+  return { numTokens: grams[0]?.numTokens ?? 0, models: lines, comparisons: compareWithReference(grams) };
+}
+
+const f3 = (v: number) => v.toFixed(3);
+
+/** Readable tables: per compared model, the relative-depth curve and the full matrix. */
+export function formatCompareLayers(r: CompareLayersReport): string {
+  const out = [`linear CKA over ${r.numTokens} pooled tokens`, `reference: ${r.models[0]}`];
+  r.comparisons.forEach((c, m) => {
+    out.push("", `model ${m + 2}: ${r.models[m + 1]}`, "equal relative depth (reference depth: CKA):");
+    out.push(`  ${c.byDepth.map((v, i) => `${i}:${f3(v)}`).join("  ")}`);
+    out.push("depth × depth (rows: reference h_i, columns: this model's h_j):");
+    out.push(`      ${(c.matrix[0] ?? []).map((_, j) => String(j).padStart(6)).join("")}`);
+    for (const [i, row] of c.matrix.entries())
+      out.push(`${String(i).padStart(5)} ${row.map((v) => f3(v).padStart(6)).join("")}`);
+  });
+  return `${out.join("\n")}\n`;
+}
+
+export const compareLayersCommand: CommandFn = async (argv: string[], io: CliIo) => {
+  const values = parseFlags("compare-layers", argv, FLAGS);
+  if (values.help) {
+    io.stdout(`${COMPARE_LAYERS_USAGE}\n`);
+    return 0;
+  }
+  const args = parseCompareLayersArgs(values);
+  const report = await runCompareLayers(args);
+  io.stdout(args.json ? `${JSON.stringify(report)}\n` : formatCompareLayers(report));
+  return 0;
+};
+
+/** Entry point for main.ts. */
+export const run = (argv: string[]) => runCommand(compareLayersCommand, argv);
