@@ -63,13 +63,14 @@ env.TRAINER_DATA_DIR ??= path.join(root, "data", "trainer");
 env.TRAINER_TOKEN ??= randomBytes(24).toString("base64url"); // shared by this web and its local trainer
 env.TRAINER_URLS ??= `http://127.0.0.1:${env.TRAINER_PORT ?? 4100}`;
 env.WEB_URL ??= `http://127.0.0.1:${env.PORT ?? 3000}`; // where the local trainer reports
+// This Node with the tsx loader, not `npx tsx`: one process each, so a SIGTERM to us reaches the servers.
 const children = [
-  spawn("npx", ["tsx", "src/cli/main.ts", "serve"], {
+  spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     cwd: path.join(root, "apps/trainer"),
     stdio: "inherit",
     env,
   }),
-  spawn("npx", ["tsx", "server.ts"], {
+  spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: path.join(root, "apps/web"),
     stdio: "inherit",
     env: { ...env, NODE_ENV: "production", PORT: env.PORT ?? "3000" },
