@@ -18,6 +18,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "linear CKA between the layers of two or more models on the same inputs",
     run: async (a) => (await import("./compare-layers-command.ts")).run(a),
   },
+  sample: {
+    summary: "sample text from an internal layer policy π_k (what layer k would say)",
+    run: async (a) => (await import("./sample-command.ts")).run(a),
+  },
   bench: {
     summary: "speed and memory: train step, rollout, analysis, matMul",
     run: async (a) => (await import("./bench-command.ts")).run(a),

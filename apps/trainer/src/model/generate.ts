@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { tidyObject } from "../tensor/tidy.ts";
 import type { ModelConfig } from "./config.ts";
-import { disposeKvCache, type KvCache, runDecoder } from "./decoder.ts";
+import { type DecoderOutput, disposeKvCache, type KvCache, runDecoder } from "./decoder.ts";
 import { toTokenTensor, unembed } from "./forward.ts";
 import { argMax, createRng, sampleFromLogProbs } from "./sampling.ts";
 import type { ModelWeights } from "./weights.ts";
@@ -37,29 +37,51 @@ export type FinishReason = "eos" | "stop" | "length";
 export interface GenerateResult {
   /** Sampled ids per row, without the prompt; ends with the eos/stop id when one was sampled. */
   tokens: number[][];
-  /** log π(token) per sampled token under softmax(logits / temperature) of the full policy, before top-p
-   *  truncation (temperature 1 when greedy). */
+  /** log π(token) per sampled token under softmax(logits / temperature) of the sampled policy (the full policy
+   *  for `generate`), before top-p truncation (temperature 1 when greedy). */
   logProbs: number[][];
   finishReasons: FinishReason[];
 }
 
-/** Last-position log-softmax of the full policy. h [B, T, d] (final-normed) → [B, V]. */
-function lastLogProbs(w: ModelWeights, finalNormed: tf.Tensor3D, temperature: number): tf.Tensor2D {
-  const [B, T, d] = finalNormed.shape;
-  const last = tf.slice(finalNormed, [0, T - 1, 0], [B, 1, d]) as tf.Tensor3D; // [B, 1, d]
+/**
+ * The state a sampled policy unembeds, [B, T, d], from one decoder pass (inside a tidy): `dec.finalNormed` for the
+ * model policy π; model/internal-sampling.ts reads an internal layer's residual for π_k.
+ */
+export type SampledState = (dec: DecoderOutput) => tf.Tensor3D;
+
+const FINAL_POLICY: SampledState = (dec) => dec.finalNormed;
+
+/** Last-position log-softmax of W_U·state / T. state [B, T, d] → [B, V]. */
+function lastLogProbs(w: ModelWeights, state: tf.Tensor3D, temperature: number): tf.Tensor2D {
+  const [B, T, d] = state.shape;
+  const last = tf.slice(state, [0, T - 1, 0], [B, 1, d]) as tf.Tensor3D; // [B, 1, d]
   const z = tf.reshape(unembed(w, last), [B, -1]) as tf.Tensor2D; // [B, V]
   return tf.logSoftmax(temperature === 1 ? z : tf.div(z, temperature)) as tf.Tensor2D; // [B, V]
 }
 
 /**
- * Samples up to `maxNewTokens` per row. Leaves no tensors behind.
+ * Samples up to `maxNewTokens` per row from the full model policy π. Leaves no tensors behind.
  * @param promptTokens rows of prompt ids (each non-empty)
  */
-export async function generate(
+export function generate(
   w: ModelWeights,
   c: ModelConfig,
   promptTokens: number[][],
   opts: GenerateOptions,
+): Promise<GenerateResult> {
+  return sampleWithKvCache(w, c, promptTokens, opts, FINAL_POLICY);
+}
+
+/**
+ * The sampling loop behind {@link generate}, for the policy softmax(W_U·state(dec) / T). Only the analysis-side
+ * internal sampler passes another state; rollouts always go through `generate`.
+ */
+export async function sampleWithKvCache(
+  w: ModelWeights,
+  c: ModelConfig,
+  promptTokens: number[][],
+  opts: GenerateOptions,
+  state: SampledState,
 ): Promise<GenerateResult> {
   const B = promptTokens.length;
   if (B === 0) return { tokens: [], logProbs: [], finishReasons: [] };
@@ -100,7 +122,7 @@ export async function generate(
           past: useCache ? cache : undefined,
           returnKv: useCache,
         });
-        return { logp: lastLogProbs(w, dec.finalNormed, greedy ? 1 : temperature), kv: dec.kv };
+        return { logp: lastLogProbs(w, state(dec), greedy ? 1 : temperature), kv: dec.kv };
       });
       if (cache) disposeKvCache(cache);
       cache = kv;
