@@ -1,8 +1,11 @@
 /**
- * Browser sockets (default namespace): the session cookie is checked at the handshake; joining a run's room
- * needs the same access as reading the run over tRPC; a join backfills every step after the client's last.
- * A socket lives in its session's and its user's rooms, so that sign-out, revocation and membership changes
- * reach it (live-sockets.ts); it is disconnected when its session expires.
+ * Browser sockets (default namespace), of two kinds. A member's: the session cookie is checked at the
+ * handshake; joining a run's room needs the same access as reading the run over tRPC; the socket lives in its
+ * session's and its user's rooms, so that sign-out, revocation and membership changes reach it
+ * (live-sockets.ts), and is disconnected when its session expires. A share-link viewer's: the link's token
+ * (handshake `auth.shareToken`) must be active; it may join only the link's runs (checked at each join), lives
+ * in the link's room so that revoking the link disconnects it, and is disconnected when the link expires.
+ * A join backfills every step after the client's last.
  */
 import { type Ack, JoinRunInputSchema, JoinTeamInputSchema } from "@bupo/shared/realtime";
 import type { RunStatus } from "@bupo/shared/trainer-protocol";
@@ -14,10 +17,12 @@ import { requireRunAccess } from "../services/run-access.ts";
 import { metricsAfter, recentLogs, runAnalysis, runEvals } from "../services/run-metrics-service.ts";
 import { fromDbStatus } from "../services/run-status.ts";
 import { findSession } from "../services/session-service.ts";
-import { runRoom, sessionRoom, teamRoom, userRoom } from "./rooms.ts";
+import { activeShareLinkById, findActiveShareLink, requireLinkRun } from "../services/share-service.ts";
+import { runRoom, sessionRoom, shareRoom, teamRoom, userRoom } from "./rooms.ts";
 import type { RealtimeDeps, RealtimeServer } from "./types.ts";
 
 type BrowserSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
+type MemberData = Extract<BrowserSocket["data"], { kind: "member" }>;
 
 const BACKFILL_PAGE = 500;
 
@@ -57,18 +62,21 @@ async function joinChecked(
 export function attachBrowserNamespace(io: RealtimeServer, deps: RealtimeDeps): void {
   const liveSession = (socket: BrowserSocket) =>
     findSession(deps.prisma, readCookie(socket.handshake.headers.cookie, SESSION_COOKIE)).catch(() => null);
-  /** The socket's own session, while it is live (not signed out, revoked or expired). */
-  const ownSession = async (socket: BrowserSocket) => {
+  /** What keeps the socket connected: its session (member) or its share link (viewer), while live. */
+  const stillLive = async (socket: BrowserSocket): Promise<{ expiresAt: Date | null } | null> => {
+    const data = socket.data;
+    if (data.kind === "share") return activeShareLinkById(deps.prisma, data.shareId);
     const session = await liveSession(socket);
-    return session?.sessionId === socket.data.sessionId ? session : null;
+    return session?.sessionId === data.sessionId ? session : null;
   };
 
-  /** Disconnects the socket when its session ends by time (re-checked, in steps the timer can take). */
-  function disconnectAtExpiry(socket: BrowserSocket, expiresAt: Date) {
+  /** Disconnects the socket when its session or link ends by time (re-checked, in steps the timer can take). */
+  function disconnectAtExpiry(socket: BrowserSocket, expiresAt: Date | null) {
+    if (expiresAt === null) return;
     const timer = setTimeout(
       async () => {
-        const session = await ownSession(socket);
-        if (session) disconnectAtExpiry(socket, session.expiresAt);
+        const live = await stillLive(socket).catch(() => null);
+        if (live) disconnectAtExpiry(socket, live.expiresAt);
         else socket.disconnect(true);
       },
       Math.min(Math.max(0, expiresAt.getTime() - Date.now()), MAX_TIMER_MS),
@@ -77,23 +85,48 @@ export function attachBrowserNamespace(io: RealtimeServer, deps: RealtimeDeps): 
   }
 
   io.use(async (socket, next) => {
+    const shareToken: unknown = socket.handshake.auth?.shareToken;
+    if (typeof shareToken === "string") {
+      const link = await findActiveShareLink(deps.prisma, shareToken).catch(() => null);
+      if (!link) return next(new Error("FORBIDDEN: this share link is revoked, expired or unknown"));
+      socket.data = { kind: "share", shareId: link.id };
+      return next();
+    }
     const session = await liveSession(socket);
     if (!session) return next(new Error("UNAUTHORIZED: log in to receive live updates"));
-    socket.data.user = session.user;
-    socket.data.sessionId = session.sessionId;
+    socket.data = { kind: "member", user: session.user, sessionId: session.sessionId };
     next();
   });
 
   /**
-   * Puts a connected socket in its session's and its user's rooms, then checks the session again: a sign-out
-   * racing the handshake either finds the socket in its room or is seen here.
+   * Puts a connected socket in the rooms that end it (session and user, or share link), then checks again: a
+   * sign-out or revocation racing the handshake either finds the socket in its room or is seen here.
    */
-  async function followSession(socket: BrowserSocket) {
-    await socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.user.id)]);
-    const session = await ownSession(socket);
-    if (session) disconnectAtExpiry(socket, session.expiresAt);
+  async function followWhatAuthorises(socket: BrowserSocket) {
+    const data = socket.data;
+    await socket.join(
+      data.kind === "share"
+        ? [shareRoom(data.shareId)]
+        : [sessionRoom(data.sessionId), userRoom(data.user.id)],
+    );
+    const live = await stillLive(socket);
+    if (live) disconnectAtExpiry(socket, live.expiresAt);
     else socket.disconnect(true);
   }
+
+  /** The member behind the socket; share-link viewers have none (they may not join teams). */
+  const memberOf = (socket: BrowserSocket): MemberData => {
+    if (socket.data.kind !== "member") throw new AppError("FORBIDDEN", "Share links show runs only.");
+    return socket.data;
+  };
+
+  /** A run's room is open to members who may read the run and to viewers of an active link that lists it. */
+  const mayWatchRun = (socket: BrowserSocket, runId: string) => {
+    const data = socket.data;
+    return data.kind === "share"
+      ? requireLinkRun(deps.prisma, data.shareId, runId)
+      : requireRunAccess(deps.prisma, data.user.id, runId);
+  };
 
   io.on("connection", (socket) => {
     socket.on("run:join", async (raw, ack) => {
@@ -101,9 +134,7 @@ export function attachBrowserNamespace(io: RealtimeServer, deps: RealtimeDeps): 
         const input = JoinRunInputSchema.parse(raw);
         // Join first, then backfill: a step stored meanwhile arrives twice at worst, never not at all;
         // clients keep the highest step they hold and drop repeats.
-        await joinChecked(socket, runRoom(input.runId), () =>
-          requireRunAccess(deps.prisma, socket.data.user.id, input.runId),
-        );
+        await joinChecked(socket, runRoom(input.runId), () => mayWatchRun(socket, input.runId));
         let after = input.afterStep;
         for (;;) {
           const page = await metricsAfter(deps.prisma, input.runId, after, BACKFILL_PAGE);
@@ -133,14 +164,15 @@ export function attachBrowserNamespace(io: RealtimeServer, deps: RealtimeDeps): 
     socket.on("team:join", async (raw, ack) => {
       try {
         const { teamId } = JoinTeamInputSchema.parse(raw);
+        const member = memberOf(socket);
         await joinChecked(socket, teamRoom(teamId), () =>
-          requireTeamRole(deps.prisma, socket.data.user.id, teamId, "VIEWER"),
+          requireTeamRole(deps.prisma, member.user.id, teamId, "VIEWER"),
         );
         ack?.({ ok: true, data: null });
       } catch (e) {
         ack?.(toAckError(e));
       }
     });
-    followSession(socket).catch(() => socket.disconnect(true));
+    followWhatAuthorises(socket).catch(() => socket.disconnect(true));
   });
 }

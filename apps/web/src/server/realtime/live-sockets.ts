@@ -1,16 +1,19 @@
 /**
  * Browser sockets follow their session and their memberships, on every web process (the Redis adapter fans
- * room operations out): signing out or revoking a session disconnects its sockets; a membership change
- * re-checks the user's sockets in the team's rooms and takes them out of the rooms they may no longer read.
+ * room operations out): signing out or revoking a session disconnects its sockets, revoking a share link its
+ * viewers' sockets; a membership change re-checks the user's sockets in the team's rooms and takes them out of
+ * the rooms they may no longer read.
  */
 import type { PrismaClient } from "@bupo/db/client";
 import { hasRole } from "@bupo/shared/team";
-import { runIdOfRoom, runRoom, sessionRoom, teamRoom, userRoom } from "./rooms.ts";
+import { runIdOfRoom, runRoom, sessionRoom, shareRoom, teamRoom, userRoom } from "./rooms.ts";
 import type { RealtimeServer } from "./types.ts";
 
 export interface LiveSockets {
   /** Disconnects every socket of the session (sign-out, revocation). */
   endSession(sessionId: string): void;
+  /** Disconnects every viewer of the share link (revocation). */
+  endShareLink(shareId: string): void;
   /** After a removal, a departure or a role change: the user's sockets leave the team's rooms they may no longer read. */
   recheckMembership(userId: string, teamId: string): Promise<void>;
 }
@@ -19,6 +22,9 @@ export function liveSockets(io: RealtimeServer, prisma: PrismaClient): LiveSocke
   return {
     endSession(sessionId) {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
+    },
+    endShareLink(shareId) {
+      io.in(shareRoom(shareId)).disconnectSockets(true);
     },
     async recheckMembership(userId, teamId) {
       const membership = await prisma.membership.findUnique({ where: { teamId_userId: { teamId, userId } } });

@@ -4,10 +4,10 @@ import type { TrainerToWebEvents } from "@bupo/shared/trainer-protocol";
 import type { Namespace, Server } from "socket.io";
 import type { SessionUser } from "../services/session-service.ts";
 
-export interface BrowserSocketData {
-  user: SessionUser;
-  sessionId: string;
-}
+/** A browser socket is a signed-in member's (session cookie) or a share-link viewer's (token in `auth`). */
+export type BrowserSocketData =
+  | { kind: "member"; user: SessionUser; sessionId: string }
+  | { kind: "share"; shareId: string };
 export interface TrainerSocketData {
   trainerId: string;
 }

@@ -1,10 +1,12 @@
 /**
  * Share links: a run or a comparison, read-only, by an unguessable token. Only the listed runs are readable
- * through a link; nothing else of the team. Revoked and expired links say so.
+ * through a link, over tRPC and as live updates (a socket joined with the token); nothing else of the team.
+ * Revoked and expired links say so, and their live viewers are disconnected.
  */
 import type { PrismaClient } from "@bupo/db/client";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
+import type { LiveSockets } from "../realtime/live-sockets.ts";
 import type { TeamAccess } from "./membership-service.ts";
 
 export const sharePath = (token: string) => `/share/${token}`;
@@ -62,8 +64,13 @@ export async function listShareLinks(prisma: PrismaClient, access: TeamAccess) {
   }));
 }
 
-/** Members revoke their own links; admins revoke any link of the team. */
-export async function revokeShareLink(prisma: PrismaClient, access: TeamAccess, shareId: string) {
+/** Members revoke their own links; admins revoke any link of the team. Its live viewers are disconnected. */
+export async function revokeShareLink(
+  prisma: PrismaClient,
+  sockets: LiveSockets | undefined,
+  access: TeamAccess,
+  shareId: string,
+) {
   const link = await prisma.shareLink.findFirst({ where: { id: shareId, teamId: access.teamId } });
   if (!link) throw notFound("Share link");
   const isAdmin = access.role === "OWNER" || access.role === "ADMIN";
@@ -73,6 +80,7 @@ export async function revokeShareLink(prisma: PrismaClient, access: TeamAccess, 
     where: { id: link.id },
     data: { revokedAt: link.revokedAt ?? new Date() },
   });
+  sockets?.endShareLink(link.id);
 }
 
 const UNUSABLE: Record<Exclude<ShareState, "active">, string> = {
@@ -106,4 +114,32 @@ export async function requireSharedRun(
     throw new AppError("FORBIDDEN", link.problem ?? "This share link cannot be used.");
   if (!link.runIds.includes(runId)) throw notFound("Run");
   return { runId };
+}
+
+/** An active link by token (the socket handshake of a share-link viewer); null when unknown, revoked or expired. */
+export async function findActiveShareLink(prisma: PrismaClient, token: string) {
+  const link = await prisma.shareLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, revokedAt: true, expiresAt: true },
+  });
+  return link && stateOf(link) === "active" ? { id: link.id, expiresAt: link.expiresAt } : null;
+}
+
+/** The link while it is active (not revoked, not expired), by id; null otherwise. */
+export async function activeShareLinkById(prisma: PrismaClient, shareId: string) {
+  const link = await prisma.shareLink.findUnique({
+    where: { id: shareId },
+    select: { runIds: true, revokedAt: true, expiresAt: true },
+  });
+  return link && stateOf(link) === "active" ? link : null;
+}
+
+/**
+ * Live updates of `runId` for a viewer of link `shareId`: the link must still be active and include the run
+ * (checked at each join, so a socket of a revoked or expired link cannot join anything).
+ */
+export async function requireLinkRun(prisma: PrismaClient, shareId: string, runId: string) {
+  const link = await activeShareLinkById(prisma, shareId);
+  if (!link) throw new AppError("FORBIDDEN", "This share link was revoked or has expired.");
+  if (!link.runIds.includes(runId)) throw notFound("Run");
 }

@@ -13,6 +13,6 @@ export const listSharesRoute = teamProcedure("VIEWER").query(({ ctx }) =>
 export const revokeShareRoute = teamProcedure("MEMBER")
   .input(ShareIdInputSchema)
   .mutation(async ({ ctx, input }) => {
-    await revokeShareLink(ctx.prisma, ctx.access, input.shareId);
+    await revokeShareLink(ctx.prisma, ctx.runtime?.sockets, ctx.access, input.shareId);
     return { ok: true as const };
   });
