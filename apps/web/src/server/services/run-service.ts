@@ -129,24 +129,43 @@ export async function createRun(
   access: TeamAccess,
   input: RunConfig,
 ) {
+  const [run] = await createRuns(prisma, runtime, access, [
+    await checkRunSources(prisma, runtime, access, input),
+  ]);
+  return run!;
+}
+
+/**
+ * Stores run configs already checked for the team (checkRunSources) as QUEUED runs in one transaction — all
+ * or none — then asks the scheduler to place each.
+ */
+export async function createRuns(
+  prisma: PrismaClient,
+  runtime: RunRuntime | undefined,
+  access: TeamAccess,
+  configs: RunConfig[],
+) {
   if (!runtime) throw new AppError("INTERNAL_SERVER_ERROR", "the scheduler is not running in this process");
-  const config = await checkRunSources(prisma, runtime, access, input);
-  const run = await prisma.run.create({
-    data: {
-      teamId: access.teamId,
-      creatorId: access.userId,
-      name: config.name || defaultName(config),
-      kind: config.kind === "analysis" ? "ANALYSIS" : "TRAIN",
-      algorithm: config.algorithm === "bupo" ? "BUPO" : "GRPO",
-      modelFamily: ({ llama: "LLAMA", qwen2: "QWEN2", qwen3: "QWEN3" } as const)[familyOf(config)],
-      config,
-      tags: config.tags,
-      totalSteps: config.kind === "analysis" ? 1 : config.rl.totalSteps,
-    },
-    select: RUN_SUMMARY,
-  });
-  await runtime.enqueue(run.id);
-  return present(run);
+  const runs = await prisma.$transaction(
+    configs.map((config) =>
+      prisma.run.create({
+        data: {
+          teamId: access.teamId,
+          creatorId: access.userId,
+          name: config.name || defaultName(config),
+          kind: config.kind === "analysis" ? "ANALYSIS" : "TRAIN",
+          algorithm: config.algorithm === "bupo" ? "BUPO" : "GRPO",
+          modelFamily: ({ llama: "LLAMA", qwen2: "QWEN2", qwen3: "QWEN3" } as const)[familyOf(config)],
+          config,
+          tags: config.tags,
+          totalSteps: config.kind === "analysis" ? 1 : config.rl.totalSteps,
+        },
+        select: RUN_SUMMARY,
+      }),
+    ),
+  );
+  for (const run of runs) await runtime.enqueue(run.id);
+  return runs.map((r) => present(r));
 }
 
 /** One run with its config (for the run page, compare and share views). */

@@ -1,5 +1,6 @@
 import { router } from "../../trpc.ts";
 import { cancelRunRoute } from "./cancel-run.ts";
+import { compareModelsRoute } from "./compare-models.ts";
 import { compareRunsRoute } from "./compare-runs.ts";
 import { createRunRoute } from "./create-run.ts";
 import { getRunRoute } from "./get-run.ts";
@@ -13,6 +14,7 @@ export const runRouter = router({
   create: createRunRoute,
   cancel: cancelRunRoute,
   compare: compareRunsRoute,
+  compareModels: compareModelsRoute,
   series: seriesRoute,
   layerMatrix: layerMatrixRoute,
   layerProfile: layerProfileRoute,
