@@ -52,6 +52,9 @@ describe("analyze", () => {
     if (!s) throw new Error("no sample");
     expect(s.tokens).toEqual([3, 5, 7, 9, 11]);
     expect(s.layerEntropy).toHaveLength(L + 1);
+    expect(r.similarity?.numTokens).toBe(5); // issue 15: every residual stream vs h_L
+    expect(r.similarity?.cka).toHaveLength(L + 1);
+    expect(r.similarity?.cka[L]).toBeCloseTo(1, 5);
     for (const key of [
       "attnInputEntropy",
       "attnOutputEntropy",

@@ -2,6 +2,7 @@
  * The `analyze` report: a JSON-ready object built from an {@link InternalPolicyAnalysis}, and its readable
  * rendering (token-mean table by layer, then a per-position grid for short single sequences).
  */
+import type { RepresentationSimilarity } from "@bupo/shared";
 import type { EntropyMeans, InternalPolicyAnalysis, LensMode, SampleEntropies } from "../analysis/types.ts";
 import type { BackendInfo } from "../backend/index.ts";
 import type { PositionKind, ProbeModel, ProbeModelInfo, ProbeSample } from "../probe/index.ts";
@@ -33,6 +34,8 @@ export interface AnalyzeReport {
   positions: { kind: PositionKind; note?: string };
   samples: AnalyzedSample[];
   means: EntropyMeans;
+  /** Residual streams h_0 … h_L vs h_L (cosine, linear CKA) over the first pooled tokens (in-memory runs). */
+  similarity?: RepresentationSimilarity;
   timeMs: number;
 }
 
@@ -83,6 +86,7 @@ export function buildReport(
       deltaAttn: m.deltaAttn.map((v) => round(v)),
       deltaFfn: m.deltaFfn.map((v) => round(v)),
     },
+    ...(analysis.similarity === undefined ? {} : { similarity: analysis.similarity }),
     timeMs: Math.round(timeMs),
   };
 }
