@@ -9,7 +9,9 @@
  * cd apps/trainer && npx tsx scripts/experiment-bupo-vs-grpo.ts --rl-steps 60 --seeds 1,2,3,4
  * ```
  * `--rl-steps N` changes the RL budget (S = 15 % of N; the per-layer probe runs every 10 steps when 10 divides N,
- * else only at step N); `--seeds` takes a comma-separated list (default 1,2,3); `--report a.json,b.json` prints
+ * else only at step N); `--probe-every N` probes every N steps instead (the probe only reads, so no training
+ * number changes; `--probe-every 1` gives the representation-similarity table (d) a point at every step, the
+ * first being the warm-started model); `--seeds` takes a comma-separated list (default 1,2,3); `--report a.json,b.json` prints
  * the tables for saved `--json` runs (e.g. seeds 1–3 and 4–6 run separately) without training.
  *
  * Every run goes through the public training API (`initBackend` → `runTraining` with a `RunConfigSchema` config),
@@ -25,7 +27,8 @@
  * BuPO's internal layer mirrors the paper (spec §7): low for Qwen (k = 0 of 4,
  * paper k = 5 of 36), near the top for Llama (k = 2 of 4, paper k = 26 of 28); S = 15 % of the RL steps (paper 10 %).
  *
- * Output: markdown tables on stdout (accuracy, entropy, per-layer profile, wall time); progress on stderr.
+ * Output: markdown tables on stdout (accuracy, entropy, per-layer profile, representation similarity to the top
+ * layer (experiment-similarity.ts), wall time); progress on stderr.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,6 +56,8 @@ import {
   taskFromConfig,
   tokenizerFromConfig,
 } from "../src/train/index.ts";
+import { type SimilarityPoint, similarityReport, similarityTrace } from "./experiment-similarity.ts";
+import { f, mean, perSeed, pm, row, rule, signed } from "./experiment-stats.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Budget
@@ -203,6 +208,8 @@ interface RunResult {
   lastLayers: { step: number; layers: LayerEntropy } | null;
   /** Final model, classic logit lens (final RMSNorm on every layer, true last layer) on held-out rollouts. */
   normedLayers: LayerEntropy;
+  /** Representation similarity to h_L at every probe step (issue 15). */
+  similarity: SimilarityPoint[];
   warmStartLoss: [number, number];
   /** `warmStart` is the shared warm start of (family, seed); `rl` is this run (RL steps, evaluations, probes). */
   seconds: { warmStart: number; rl: number };
@@ -275,6 +282,7 @@ async function runOne(
     firstLayers: layerAt(measured[0]),
     lastLayers: layerAt(measured.at(-1)),
     normedLayers,
+    similarity: similarityTrace(steps),
     warmStartLoss: ws.loss,
     seconds: { warmStart: ws.seconds, rl: (t1 - t0) / 1000 },
     leakedTensors: tf.memory().numTensors - tensorsBefore,
@@ -309,21 +317,6 @@ async function normedProfile(config: RunConfig, model: LoadedModel, files: RunFi
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics and formatting
-
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
-/** Sample standard deviation (n − 1); 0 for a single value. */
-function std(xs: number[]): number {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-}
-const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "–");
-const signed = (x: number, d = 3) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(d)}` : "–");
-const pm = (xs: number[], d = 3) => (xs.length > 1 ? `${f(mean(xs), d)} ± ${f(std(xs), d)}` : f(mean(xs), d));
-const perSeed = (xs: number[], d = 3) => xs.map((x) => f(x, d)).join(" / ");
-const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
-const rule = (n: number, firstLeft = 1) =>
-  row(Array.from({ length: n }, (_, i) => (i < firstLeft ? "---" : "---:")));
 
 /** Residual-stream entropy H(h_l), l = 0..L (the record's layer inputs plus the last output). */
 function residual(l: LayerEntropy): number[] {
@@ -549,6 +542,15 @@ function report(results: RunResult[], b: Budget, backend: string, totalSeconds: 
       "",
     ]),
   );
+  out.push(
+    ...similarityReport(results, {
+      families: FAMILIES,
+      internalLayer: INTERNAL_LAYER,
+      iterativeSteps: S,
+      totalSteps: b.totalSteps,
+      seeds: b.seeds,
+    }),
+  );
   const leaks = results.filter((r) => r.leakedTensors !== 0);
   if (leaks.length > 0)
     out.push(
@@ -596,6 +598,7 @@ async function main(): Promise<void> {
       quick: { type: "boolean", default: false },
       seeds: { type: "string" },
       "rl-steps": { type: "string" },
+      "probe-every": { type: "string" },
       json: { type: "string" },
       report: { type: "string" },
     },
@@ -615,6 +618,13 @@ async function main(): Promise<void> {
       throw new Error(`--rl-steps: an integer ≥ 2 (got ${values["rl-steps"]})`);
     const iterativeSteps = Math.max(1, Math.round(0.15 * n));
     budget = { ...budget, totalSteps: n, iterativeSteps, entropyEvery: n % 10 === 0 ? 10 : n };
+  }
+  if (values["probe-every"] !== undefined) {
+    // The probe only reads (its results never change a step's), so this changes no training number.
+    const n = Number(values["probe-every"]);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--probe-every: an integer ≥ 1 (got ${values["probe-every"]})`);
+    budget = { ...budget, entropyEvery: n };
   }
   const info = await initBackend({ prefer: "wasm" });
   const backend = `${info.backend}${info.simd ? " SIMD" : ""}, ${info.threads} thread${info.threads === 1 ? "" : "s"}`;
