@@ -29,7 +29,10 @@ export function httpApi(baseUrl: string) {
   return { client, jar };
 }
 
-/** A browser-like live view of one run: joins, backfills, keeps steps without duplicates. */
+/**
+ * A browser-like live view of one run: joins, backfills, keeps steps without duplicates. It authenticates as a
+ * member (session cookie) or as a share-link viewer (`{ shareToken }`).
+ */
 export class RunWatcher {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly steps = new Map<number, StepMetrics>();
@@ -39,11 +42,11 @@ export class RunWatcher {
 
   constructor(
     baseUrl: string,
-    cookie: string,
+    credential: string | { shareToken: string },
     readonly runId: string,
   ) {
     this.socket = io(baseUrl, {
-      extraHeaders: { cookie },
+      ...(typeof credential === "string" ? { extraHeaders: { cookie: credential } } : { auth: credential }),
       transports: ["websocket"],
       reconnectionDelay: 200,
     });
