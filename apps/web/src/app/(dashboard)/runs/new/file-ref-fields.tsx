@@ -1,8 +1,8 @@
 "use client";
 
 /**
- * Launch-form fields for what a run reads on its trainer: a file under one of the trainer's roots (root +
- * relative path, as in @bupo/shared/file-ref) or the checkpoint of one of the team's runs.
+ * Launch-form fields for a file a run reads on its trainer that the library does not list (a tokenizer folder
+ * for a preset model): root + relative path, as in @bupo/shared/file-ref.
  */
 import { SelectField, TextField } from "../../../../components/ui/field.tsx";
 
@@ -56,40 +56,6 @@ export function FileRefFields({
         onChange={(e) => form.set(`${prefix}.path`, e.target.value)}
         error={form.errorFor(`${prefix}.path`)}
         hint={hint}
-      />
-    </>
-  );
-}
-
-/** `model.runId` and `model.step` of a run-checkpoint model. */
-export function RunCheckpointFields({
-  value,
-  form,
-}: {
-  value: { runId?: string; step?: number };
-  form: FieldAccess;
-}) {
-  return (
-    <>
-      <TextField
-        id="model.runId"
-        label="Run id"
-        value={value.runId ?? ""}
-        onChange={(e) => form.set("model.runId", e.target.value)}
-        error={form.errorFor("model.runId")}
-        hint="A training run of this team (its page address ends with the id)."
-      />
-      <TextField
-        id="model.step"
-        label="Checkpoint step"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        step={1}
-        value={value.step === undefined ? "" : String(value.step)}
-        onChange={(e) => form.set("model.step", e.target.value === "" ? undefined : Number(e.target.value))}
-        error={form.errorFor("model.step")}
-        hint="Empty = the run's latest checkpoint."
       />
     </>
   );

@@ -1,8 +1,9 @@
 "use client";
 
+import type { DepthDefaults } from "@bupo/shared/depth-defaults";
 import { zodIssuesByField } from "@bupo/shared/errors";
-import { DATASET_ROOTS, MODEL_ROOTS, TOKENIZER_ROOTS } from "@bupo/shared/file-ref";
-import { MODEL_FAMILIES, MODEL_PRESETS, presetLayerCount } from "@bupo/shared/model-presets";
+import { TOKENIZER_ROOTS } from "@bupo/shared/file-ref";
+import { presetLayerCount } from "@bupo/shared/model-presets";
 import { defaultRunConfig, RunConfigSchema } from "@bupo/shared/run-config";
 import { BUILTIN_TASKS } from "@bupo/shared/task-config";
 import { verlCommandLine } from "@bupo/shared/verl-command";
@@ -16,13 +17,23 @@ import { SelectField, TextField } from "../../../../components/ui/field.tsx";
 import { describeError, useTRPC } from "../../../../trpc/react.tsx";
 import { useActiveTeam } from "../../_components/use-active-team.ts";
 import { type FormConfig, getPath, SECTIONS, setPath } from "./config-fields.ts";
-import { FileRefFields, RunCheckpointFields } from "./file-ref-fields.tsx";
+import { DatasetPicker } from "./dataset-picker.tsx";
+import { FileRefFields } from "./file-ref-fields.tsx";
+import { ModelCard } from "./model-card.tsx";
 
 type Preset = "bupo" | "grpo" | "analysis";
 const PRESETS: { id: Preset; label: string; help: string }[] = [
   { id: "bupo", label: "BuPO (paper defaults)", help: "Internal layer k for S steps, then GRPO" },
   { id: "grpo", label: "GRPO baseline", help: "The same settings without the internal-policy phase" },
   { id: "analysis", label: "Entropy analysis", help: "Probe a model's internal policies, no training" },
+];
+
+/** Fields filled from the picked model's depth; their help text starts with the reason. */
+const DEPTH_FIELDS = [
+  "rl.internalLayer",
+  "rl.iterativeSteps",
+  "rl.maxResponseTokens",
+  "analysis.maxResponseTokens",
 ];
 
 function presetConfig(p: Preset): FormConfig {
@@ -43,6 +54,7 @@ export function LaunchForm() {
   const [form, setForm] = useState<FormConfig>(() => presetConfig("bupo"));
   const [tagsText, setTagsText] = useState("");
   const [submitted, setSubmitted] = useState(false);
+  const [depth, setDepth] = useState<DepthDefaults | null>(null);
   const create = useMutation(trpc.run.create.mutationOptions());
 
   useEffect(() => {
@@ -132,7 +144,7 @@ export function LaunchForm() {
       max={meta.max}
       value={String(getPath(form, path) ?? "")}
       onChange={(e) => set(path, e.target.value === "" ? undefined : Number(e.target.value))}
-      hint={`${meta.help}${meta.min !== undefined ? ` Range ${meta.min}–${meta.max}.` : ""}`}
+      hint={`${depth && DEPTH_FIELDS.includes(path) ? `${depth.reason} ` : ""}${meta.help}${meta.min !== undefined ? ` Range ${meta.min}–${meta.max}.` : ""}`}
       error={errorFor(path)}
     />
   );
@@ -192,73 +204,14 @@ export function LaunchForm() {
         </div>
       </Card>
 
-      <Card
-        title="Model"
-        description="Qwen-style (per-head q/k norm, tied embeddings, θ=1e6) or Llama-style (untied head, θ=5e5) presets, a model folder on the trainer, or a checkpoint of one of your team's runs."
-      >
-        <div className="grid gap-4 sm:grid-cols-3">
-          <SelectField
-            id="model.source"
-            label="Source"
-            value={model.source}
-            onChange={(e) =>
-              set(
-                "model",
-                e.target.value === "preset"
-                  ? { source: "preset", family: "qwen3", preset: "tiny" }
-                  : e.target.value === "checkpoint"
-                    ? { source: "checkpoint", root: "models", path: "" }
-                    : { source: "run-checkpoint", runId: "" },
-              )
-            }
-          >
-            <option value="preset">Preset (fresh weights)</option>
-            <option value="checkpoint">Model folder on the trainer</option>
-            <option value="run-checkpoint">Checkpoint of a team run</option>
-          </SelectField>
-          {model.source === "preset" ? (
-            <>
-              <SelectField
-                id="model.family"
-                label="Family"
-                value={model.family}
-                onChange={(e) => set("model.family", e.target.value)}
-                error={errorFor("model.family")}
-              >
-                {MODEL_FAMILIES.map((f) => (
-                  <option key={f} value={f}>
-                    {f === "llama" ? "Llama-style (llama)" : `Qwen-style (${f})`}
-                  </option>
-                ))}
-              </SelectField>
-              <SelectField
-                id="model.preset"
-                label="Size"
-                value={model.preset}
-                onChange={(e) => set("model.preset", e.target.value)}
-                hint={layers ? `${layers} layers.` : undefined}
-              >
-                {MODEL_PRESETS.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </SelectField>
-            </>
-          ) : model.source === "checkpoint" ? (
-            <FileRefFields
-              prefix="model"
-              roots={MODEL_ROOTS}
-              value={model}
-              pathLabel="Model folder"
-              hint="Relative to the root. Hugging Face layout: config.json + model.safetensors."
-              form={fields}
-            />
-          ) : (
-            <RunCheckpointFields value={model} form={fields} />
-          )}
-        </div>
-      </Card>
+      <ModelCard
+        teamId={team?.id ?? ""}
+        model={model}
+        task={task}
+        layers={layers}
+        form={fields}
+        onDepthDefaults={setDepth}
+      />
 
       <Card
         title="Task"
@@ -276,10 +229,13 @@ export function LaunchForm() {
                   ? { source: "builtin", name: "addition", difficulty: 2 }
                   : {
                       source: "dataset",
-                      root: "datasets",
-                      path: "",
+                      root: "builtin",
+                      path: "datasets/math500.parquet",
                       format: "parquet",
-                      tokenizer: { root: "models", path: "" },
+                      tokenizer:
+                        model.source === "checkpoint"
+                          ? { root: model.root, path: model.path }
+                          : { root: "models", path: "" },
                     },
               )
             }
@@ -310,31 +266,21 @@ export function LaunchForm() {
             </>
           ) : (
             <>
-              <FileRefFields
-                prefix="task"
-                roots={DATASET_ROOTS}
-                value={task}
-                pathLabel="Dataset file"
-                hint="Relative to the root. verl parquet (prompt, reward_model.ground_truth) or JSONL."
-                form={fields}
-              />
-              <SelectField
-                id="task.format"
-                label="Format"
-                value={task.format}
-                onChange={(e) => set("task.format", e.target.value)}
-              >
-                <option value="parquet">parquet</option>
-                <option value="jsonl">jsonl</option>
-              </SelectField>
-              <FileRefFields
-                prefix="task.tokenizer"
-                roots={TOKENIZER_ROOTS}
-                value={task.tokenizer ?? {}}
-                pathLabel="Tokenizer folder"
-                hint="tokenizer.json + tokenizer_config.json of the dataset's model (a model folder has its own)."
-                form={fields}
-              />
+              <DatasetPicker teamId={team?.id ?? ""} task={task} form={fields} />
+              {model.source === "checkpoint" ? (
+                <p className="text-xs text-zinc-600 sm:col-span-2 dark:text-zinc-400">
+                  Tokenizer and chat template: the chosen model's own.
+                </p>
+              ) : (
+                <FileRefFields
+                  prefix="task.tokenizer"
+                  roots={TOKENIZER_ROOTS}
+                  value={task.tokenizer ?? {}}
+                  pathLabel="Tokenizer folder"
+                  hint="tokenizer.json + tokenizer_config.json of the dataset's model (a model folder has its own)."
+                  form={fields}
+                />
+              )}
             </>
           )}
         </div>
