@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
 import { AnalysisSection } from "./analysis-section.tsx";
 import { ConfigPanel } from "./config-panel.tsx";
 import { LayersSection } from "./layers-section.tsx";
+import { LiveNote } from "./live-note.tsx";
 import { LogitLensSection } from "./logit-lens-section.tsx";
 import { LogsPanel } from "./logs-panel.tsx";
 import { MetricsSection } from "./metrics-section.tsx";
@@ -43,8 +44,8 @@ export function RunView({
   /** Header buttons; a function gets the live status (a run page stays open while the run finishes). */
   actions?: ReactNode | ((status: RunStatus) => ReactNode);
 }) {
-  // Live updates need a session (sockets authenticate it); share-link viewers see the stored data.
-  const stream = useRunStream(run.id, source.kind === "member", run.lastStep);
+  // Members' sockets authenticate with the session, share-link viewers' with the link's token.
+  const stream = useRunStream(source, run.id, run.lastStep);
   const status = stream.status?.status ?? run.status;
   const lastStep = Math.max(run.lastStep, stream.lastStep);
   const message = stream.status?.message ?? run.errorMessage;
@@ -58,7 +59,9 @@ export function RunView({
           </h1>
           <StatusBadge status={status} />
           {stream.connected ? (
-            <span className="text-xs text-emerald-700 dark:text-emerald-400">● live</span>
+            <span data-testid="live-indicator" className="text-xs text-emerald-700 dark:text-emerald-400">
+              ● live
+            </span>
           ) : null}
           <div className="ml-auto flex flex-wrap items-start gap-2">
             {typeof actions === "function" ? actions(status) : actions}
@@ -86,9 +89,7 @@ export function RunView({
             {message}
           </p>
         ) : null}
-        {stream.error && source.kind === "member" ? (
-          <p className="text-sm text-red-700">Live updates unavailable: {stream.error}</p>
-        ) : null}
+        <LiveNote source={source} stream={stream} />
       </header>
       {run.kind === "TRAIN" ? (
         <>
@@ -103,7 +104,7 @@ export function RunView({
           <LogitLensSection source={source} runId={run.id} lastStep={lastStep} />
         </>
       ) : (
-        <AnalysisSection result={stream.analysis ?? run.analysis} />
+        <AnalysisSection result={stream.analysis ?? run.analysis} config={run.config} />
       )}
       {source.kind === "member" ? <LogsPanel logs={stream.logs} /> : null}
       <ConfigPanel config={run.config} verlCommand={run.verlCommand} />
