@@ -93,7 +93,7 @@ export function LayerProfileChart({
     theme.dark,
     yLabel,
     layerLabels,
-    series.map((s) => s.color),
+    series.map((s) => [s.color, s.dashed === true]),
   ]);
 
   const plotRef = useUplot({
@@ -251,6 +251,7 @@ function buildOptions(input: ProfileOptionsInput): uPlot.Options {
         label: s.label,
         stroke: s.color,
         width: 1.75,
+        ...(s.dashed ? { dash: [6, 4] } : {}),
         points: { show: true, size: 4, fill: s.color },
       })),
     ],

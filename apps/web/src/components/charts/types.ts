@@ -60,6 +60,8 @@ export interface LayerProfileSeries {
   color: string;
   /** values[i] for profile point i (0 = embeddings/first layer, last = final layer); NaN where not measured. */
   values: number[];
+  /** Drawn dashed (e.g. a second module of the same run). */
+  dashed?: boolean;
 }
 
 /** A vertical marker on a layer axis, e.g. BuPO's internal layer k. In layer-index units (0-based). */

@@ -17,11 +17,16 @@ export function ComparePage() {
     return (
       <Card
         title="Pick runs to compare"
-        description="Select two or more runs in the runs list and press Compare."
+        description="Select two or more runs in the runs list and press Compare, or run the same analysis on several models."
       >
-        <TextLink href="/runs" className="text-sm">
-          Go to runs
-        </TextLink>
+        <div className="flex gap-4">
+          <TextLink href="/runs" className="text-sm">
+            Go to runs
+          </TextLink>
+          <TextLink href="/compare/new" className="text-sm">
+            Compare models
+          </TextLink>
+        </div>
       </Card>
     );
   }

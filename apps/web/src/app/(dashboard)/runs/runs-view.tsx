@@ -64,6 +64,12 @@ export function RunsView() {
             Compare {selected.length ? `(${selected.length})` : ""}
           </Button>
           <Link
+            href="/compare/new"
+            className="inline-flex items-center rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+          >
+            Compare models
+          </Link>
+          <Link
             href="/runs/new"
             className="inline-flex items-center rounded-md bg-emerald-700 px-3 py-2 text-sm font-medium text-white hover:bg-emerald-800"
           >

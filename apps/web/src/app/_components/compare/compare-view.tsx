@@ -1,32 +1,41 @@
 "use client";
 
+import type { AnalysisResult } from "@bupo/shared/analysis-result";
 import type { ConfigDifference } from "@bupo/shared/config-diff";
 import type { LayerEntropy } from "@bupo/shared/metrics";
 import type { RunConfig } from "@bupo/shared/run-config";
 import type { RunStatus } from "@bupo/shared/trainer-protocol";
 import { keepPreviousData, useQueries } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { LayerProfileChart } from "../../../components/charts/layer-profile-chart.tsx";
 import { MetricChart } from "../../../components/charts/metric-chart.tsx";
 import { seriesColor } from "../../../components/charts/series-palette.ts";
 import { SmoothingControl } from "../../../components/charts/smoothing-control.tsx";
 import type { StepRange } from "../../../components/charts/types.ts";
 import { useTRPC } from "../../../trpc/react.tsx";
 import { METRIC_CHARTS, phaseMarkers } from "../run/chart-keys.ts";
+import { LiveNote } from "../run/live-note.tsx";
 import type { RunSource } from "../run/run-data.ts";
 import { StatusBadge } from "../run/status-badge.tsx";
+import { useRunsStream } from "../run/use-run-stream.ts";
+import type { RunDepth } from "./compare-depth-data.ts";
+import { CompareDepthSection } from "./compare-depth-section.tsx";
 
 export interface CompareRun {
   id: string;
   name: string;
+  kind: "TRAIN" | "ANALYSIS";
   status: RunStatus;
   lastStep: number;
   config: RunConfig;
+  analysis: AnalysisResult | null;
 }
 
 const fmt = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
-/** Overlaid curves, depth-normalised per-layer profiles and the config keys that differ, for 2–8 runs. */
+/**
+ * 2–8 runs side by side, live: the per-layer comparison along relative depth (analysis and training runs),
+ * overlaid training curves when some run trains, and the config keys that differ.
+ */
 export function CompareView({
   source,
   runs,
@@ -41,9 +50,24 @@ export function CompareView({
   const trpc = useTRPC();
   const [range, setRange] = useState<StepRange | null>(null);
   const [smoothing, setSmoothing] = useState(0);
+  const stream = useRunsStream(
+    source,
+    runs.map((r) => r.id),
+    Object.fromEntries(runs.map((r) => [r.id, r.lastStep])),
+  );
+  const live = runs.map((r) => {
+    const got = stream.runs[r.id];
+    return {
+      ...r,
+      status: got?.status?.status ?? r.status,
+      lastStep: Math.max(r.lastStep, got?.lastStep ?? 0),
+      analysis: got?.analysis ?? r.analysis,
+    };
+  });
+  const training = live.filter((r) => r.kind === "TRAIN");
   const keys = METRIC_CHARTS.map((c) => c.key);
   const series = useQueries({
-    queries: runs.map((r) => ({
+    queries: training.map((r) => ({
       ...(source.kind === "share"
         ? trpc.share.series.queryOptions({ token: source.token, runId: r.id, keys, range, buckets: 1000 })
         : trpc.run.series.queryOptions({ runId: r.id, keys, range, buckets: 1000 })),
@@ -52,25 +76,26 @@ export function CompareView({
     })),
   });
   const profiles = useQueries({
-    queries: runs.map((r) =>
-      source.kind === "share"
+    queries: training.map((r) => ({
+      ...(source.kind === "share"
         ? trpc.share.layerProfile.queryOptions({ token: source.token, runId: r.id })
-        : trpc.run.layerProfile.queryOptions({ runId: r.id }),
-    ),
+        : trpc.run.layerProfile.queryOptions({ runId: r.id })),
+      refetchInterval: r.status === "running" ? 5000 : (false as const),
+    })),
   });
-  const markers = runs.flatMap((r) =>
+  const markers = training.flatMap((r) =>
     phaseMarkers(r.config).map((m) => ({ ...m, label: `${r.name}: ${m.label}` })),
   );
-  const depthSeries = runs.flatMap((r, i) => {
-    const layers = profiles[i]?.data?.layers as LayerEntropy | null | undefined;
-    if (!layers) return [];
-    return [
-      {
-        label: `${r.name} (step ${profiles[i]?.data?.step})`,
-        color: seriesColor(i),
-        values: [layers.layer.input[0] ?? Number.NaN, ...layers.layer.output],
-      },
-    ];
+  const depth: RunDepth[] = live.map((r) => {
+    if (r.kind === "ANALYSIS")
+      return {
+        name: r.name,
+        at: "",
+        layers: r.analysis?.layers ?? null,
+        ...(r.analysis?.spread ? { spread: r.analysis.spread } : {}),
+      };
+    const p = profiles[training.indexOf(r)]?.data;
+    return { name: r.name, at: p?.step ? `step ${p.step}` : "", layers: (p?.layers as LayerEntropy) ?? null };
   });
 
   return (
@@ -78,65 +103,65 @@ export function CompareView({
       <header className="space-y-3">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold">Compare {runs.length} runs</h1>
+          {stream.connected ? (
+            <span data-testid="live-indicator" className="text-xs text-emerald-700 dark:text-emerald-400">
+              ● live
+            </span>
+          ) : null}
           <div className="ml-auto flex gap-2">{actions}</div>
         </div>
         <ul className="flex flex-wrap gap-3 text-sm">
-          {runs.map((r, i) => (
+          {live.map((r, i) => (
             <li
               key={r.id}
+              data-testid="compare-run"
               className="flex items-center gap-2 rounded-md border border-zinc-200 px-2 py-1 dark:border-zinc-800"
             >
               <span aria-hidden className="h-2 w-4 rounded" style={{ background: seriesColor(i) }} />
               <span className="font-medium">{r.name}</span>
               <StatusBadge status={r.status} />
+              {r.kind === "TRAIN" ? (
+                <span data-testid="run-step" className="text-xs text-zinc-500">
+                  step {r.lastStep}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
+        <LiveNote source={source} stream={stream} />
       </header>
 
-      <section aria-labelledby="cmp-metrics" className="space-y-3">
-        <div className="flex flex-wrap items-center gap-4">
-          <h2 id="cmp-metrics" className="text-lg font-semibold">
-            Metrics
-          </h2>
-          <SmoothingControl value={smoothing} onChange={setSmoothing} />
-        </div>
-        <div className="grid gap-4 lg:grid-cols-2" data-testid="compare-charts">
-          {METRIC_CHARTS.map((c) => (
-            <MetricChart
-              key={c.key}
-              title={c.title}
-              yLabel={c.yLabel}
-              series={runs.flatMap((r, i) => {
-                const data = series[i]?.data?.series.find((s) => s.key === c.key);
-                return data ? [{ label: r.name, color: seriesColor(i), data }] : [];
-              })}
-              markers={markers}
-              smoothing={smoothing}
-              range={range}
-              onRangeChange={setRange}
-              loading={series.some((s) => s.isLoading)}
-              syncKey="compare"
-            />
-          ))}
-        </div>
-      </section>
+      <CompareDepthSection runs={depth} loading={profiles.some((p) => p.isLoading)} />
 
-      <section aria-labelledby="cmp-layers" className="space-y-3">
-        <h2 id="cmp-layers" className="text-lg font-semibold">
-          Entropy by depth
-        </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Residual-stream policy entropy at the latest measured step, on a depth-normalised axis (layer / L),
-          so models of different depth line up.
-        </p>
-        <LayerProfileChart
-          title="Entropy by relative depth"
-          series={depthSeries}
-          normalizeDepth
-          emptyMessage="No per-layer measurements yet."
-        />
-      </section>
+      {training.length > 0 ? (
+        <section aria-labelledby="cmp-metrics" className="space-y-3">
+          <div className="flex flex-wrap items-center gap-4">
+            <h2 id="cmp-metrics" className="text-lg font-semibold">
+              Metrics
+            </h2>
+            <SmoothingControl value={smoothing} onChange={setSmoothing} />
+          </div>
+          <div className="grid gap-4 lg:grid-cols-2" data-testid="compare-charts">
+            {METRIC_CHARTS.map((c) => (
+              <MetricChart
+                key={c.key}
+                title={c.title}
+                yLabel={c.yLabel}
+                series={training.flatMap((r, i) => {
+                  const data = series[i]?.data?.series.find((s) => s.key === c.key);
+                  return data ? [{ label: r.name, color: seriesColor(live.indexOf(r)), data }] : [];
+                })}
+                markers={markers}
+                smoothing={smoothing}
+                range={range}
+                onRangeChange={setRange}
+                loading={series.some((s) => s.isLoading)}
+                syncKey="compare"
+              />
+            ))}
+          </div>
+        </section>
+      ) : null}
 
       <section aria-labelledby="cmp-config" className="space-y-3">
         <h2 id="cmp-config" className="text-lg font-semibold">
