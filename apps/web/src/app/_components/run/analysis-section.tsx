@@ -1,12 +1,30 @@
 "use client";
 
 import type { AnalysisResult } from "@bupo/shared/analysis-result";
+import type { RunConfig } from "@bupo/shared/run-config";
 import { DeltaBarChart } from "../../../components/charts/delta-bar-chart.tsx";
 import { LayerProfileChart } from "../../../components/charts/layer-profile-chart.tsx";
+import { seriesColor } from "../../../components/charts/series-palette.ts";
+import { AnalysisCards } from "./analysis-cards.tsx";
 import { deltaData, profileSeries } from "./layers-section.tsx";
+import { TokenViewsSection } from "./token-views-section.tsx";
 
-/** Result of an entropy-analysis run: entropy by layer and ΔH by module, pooled over the probed tokens. */
-export function AnalysisSection({ result }: { result: AnalysisResult | null }) {
+/** Quartiles of per-sample entropy of the residual stream, as profile series. */
+function spreadSeries(result: AnalysisResult) {
+  const s = result.spread?.residual;
+  if (!s) return [];
+  return [
+    { label: "q25", color: seriesColor(0), values: s.q25, dashed: true },
+    { label: "median", color: seriesColor(0), values: s.median },
+    { label: "q75", color: seriesColor(0), values: s.q75, dashed: true },
+  ];
+}
+
+/**
+ * Result of an entropy-analysis run: the model and data cards, entropy by layer and ΔH by module pooled over
+ * the probed tokens, the spread across samples, and the token × layer view of the first samples.
+ */
+export function AnalysisSection({ result, config }: { result: AnalysisResult | null; config: RunConfig }) {
   if (!result) {
     return (
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -15,19 +33,12 @@ export function AnalysisSection({ result }: { result: AnalysisResult | null }) {
     );
   }
   const shown = profileSeries(result.layers);
-  const m = result.model;
   return (
-    <section aria-labelledby="analysis-heading" className="space-y-3">
+    <section aria-labelledby="analysis-heading" className="space-y-4">
       <h2 id="analysis-heading" className="text-lg font-semibold">
         Internal-policy entropy
       </h2>
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        {m.family} · {m.numLayers} layers · d={m.hiddenSize} · V={m.vocabSize} · {result.numSamples} samples,{" "}
-        {result.layers.numTokens} pooled {result.positions} tokens · final policy entropy{" "}
-        {result.finalEntropy.toFixed(3)} nats
-        {result.meanReward !== undefined ? ` · mean reward ${result.meanReward.toFixed(2)}` : ""}
-        {result.note ? ` · ${result.note}` : ""}
-      </p>
+      <AnalysisCards result={result} config={config} />
       <div className="grid gap-4 lg:grid-cols-2">
         <LayerProfileChart title="Entropy by layer" series={shown.series} layerLabels={shown.labels} />
         <DeltaBarChart
@@ -35,7 +46,14 @@ export function AnalysisSection({ result }: { result: AnalysisResult | null }) {
           subtitle="ΔH > 0 expands, < 0 converges"
           data={deltaData(result.layers)}
         />
+        <LayerProfileChart
+          title={`Spread across ${result.spread?.samples ?? 0} samples (residual stream)`}
+          series={spreadSeries(result)}
+          layerLabels={shown.labels}
+          emptyMessage="This result was stored without the spread across samples."
+        />
       </div>
+      <TokenViewsSection views={result.tokenViews} />
     </section>
   );
 }

@@ -1,6 +1,16 @@
 import type { RunConfig } from "@bupo/shared/run-config";
 
-/** The validated config of a run and the equivalent reference (verl) command line. */
+/**
+ * The part of a config its run kind uses: an analysis run reads its model, task, seed and analysis options,
+ * never the RL, warm-start or schedule settings (which keep their defaults in the stored config).
+ */
+export function configShownFor(config: RunConfig): Partial<RunConfig> {
+  if (config.kind === "train") return config;
+  const { kind, name, tags, model, task, seed, analysis } = config;
+  return { kind, name, tags, model, task, seed, analysis };
+}
+
+/** The validated config of a run (the settings its kind uses) and the equivalent reference (verl) command line. */
 export function ConfigPanel({ config, verlCommand }: { config: RunConfig; verlCommand: string | null }) {
   return (
     <section aria-labelledby="config-heading" className="grid gap-4 lg:grid-cols-2">
@@ -9,7 +19,7 @@ export function ConfigPanel({ config, verlCommand }: { config: RunConfig; verlCo
           Config
         </h2>
         <pre className="max-h-96 overflow-auto rounded-lg bg-zinc-100 p-3 text-xs dark:bg-zinc-900">
-          {JSON.stringify(config, null, 2)}
+          {JSON.stringify(configShownFor(config), null, 2)}
         </pre>
       </div>
       {verlCommand ? (
