@@ -94,18 +94,26 @@ export class PooledStates {
     return tf.tensor2d(rows, [this.numTokens, this.width]); // [N, d]
   }
 
-  /** Unit centred Gram of every depth, flattened: [numStates][N·N] (for comparisons across models). */
+  /** Unit centred Gram of depth `state`, flattened: N·N floats (for comparisons across models). */
+  async gram(state: number): Promise<Float32Array> {
+    const k = tf.tidy(() => centeredGram(this.matrix(state))); // [N, N]
+    try {
+      return await k.data<"float32">();
+    } finally {
+      k.dispose();
+    }
+  }
+
+  /** Every depth's {@link gram}: [numStates][N·N]. */
   async grams(): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (let i = 0; i < this.numStates; i++) {
-      const k = tf.tidy(() => centeredGram(this.matrix(i))); // [N, N]
-      try {
-        out.push(await k.data<"float32">());
-      } finally {
-        k.dispose();
-      }
-    }
+    for (let i = 0; i < this.numStates; i++) out.push(await this.gram(i));
     return out;
+  }
+
+  /** Frees the rows of a depth whose Gram was taken (layer-major callers keep N² instead of N·d per depth). */
+  release(state: number): void {
+    this.rows[state] = undefined;
   }
 
   /** Each depth against the last one (h_L): mean token cosine and linear CKA; undefined with no pooled token. */

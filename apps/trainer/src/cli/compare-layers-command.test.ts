@@ -51,6 +51,31 @@ describe("compare-layers", () => {
     expect(Math.min(...(diff?.byDepth.slice(1) ?? []))).toBeLessThan(0.99);
   });
 
+  it("--stream on (from the files, layer by layer) gives the in-memory (--stream off) numbers", async () => {
+    const run = async (mode: string) => {
+      const { code, io } = await compare(
+        "--models",
+        `${base},${other}`,
+        "--tokens",
+        "3,5,7,9,11,13",
+        "--stream",
+        mode,
+        "--json",
+      );
+      expect(code).toBe(0);
+      return JSON.parse(io.out) as CompareLayersReport;
+    };
+    const on = await run("on");
+    const off = await run("off");
+    expect(on.models[1]).toContain("streamed");
+    expect(off.models[1]).not.toContain("streamed");
+    on.comparisons[0]?.matrix.forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect(v).toBeCloseTo(off.comparisons[0]?.matrix[i]?.[j] as number, 5);
+      });
+    });
+  });
+
   it("prints tables, and refuses one model or token ids outside a model's vocabulary (exit 2)", async () => {
     const table = await compare("--preset", "tiny", "--seeds", "0,1", "--tokens", "1,2,3,4,5");
     expect(table.code).toBe(0);

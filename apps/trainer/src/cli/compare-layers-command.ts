@@ -3,11 +3,18 @@
  * inputs (issue 15): for each model after the first, the depth × depth CKA matrix against the first (the
  * reference, e.g. the base model) and the CKA along equal relative depth. Models of different widths and depths
  * compare (token Grams); they must share the token ids (the first model's tokenizer encodes --prompt/--dataset).
- * Models are loaded in memory one at a time.
+ * One model at a time: in memory, or (checkpoints, `--stream`) streamed from its files layer by layer.
  */
 
-import { compareWithReference, type LayerComparison, layerGrams } from "../analysis/layer-comparison.ts";
+import {
+  compareWithReference,
+  type LayerComparison,
+  type LayerGrams,
+  layerGrams,
+} from "../analysis/layer-comparison.ts";
 import { DEFAULT_SIMILARITY_TOKENS } from "../analysis/pooled-states.ts";
+import { chooseMode, memoryAllowance } from "../analysis/streamed/memory-plan.ts";
+import { streamedLayerGrams } from "../analysis/streamed-layer-grams.ts";
 import { initBackend } from "../backend/index.ts";
 import { nativeKernelOptions, readTrainerEnv, webgpuOptions } from "../env.ts";
 import { disposeWeights } from "../model/weights.ts";
@@ -18,6 +25,7 @@ import {
   type ProbeModel,
   presetModel,
 } from "../probe/index.ts";
+import { openStreamedCheckpoint, streamedJobShape } from "../probe/streamed-model.ts";
 import { type PreparedInput, parseInputFlags, prepareInput } from "./analyze-command.ts";
 import {
   type CliIo,
@@ -38,7 +46,7 @@ import { BACKENDS, describeModel, FAMILIES, PRESETS } from "./model-flags.ts";
 
 export const COMPARE_LAYERS_USAGE = `usage: bupo-trainer compare-layers (--models DIR,DIR[,…] | --preset NAME [--family F] --seeds 0,1[,…])
                                   (--tokens 1,2,3 | --prompt TEXT | --dataset FILE [--samples N])
-                                  [--max-tokens N] [--json] [--backend B]
+                                  [--max-tokens N] [--stream auto|on|off] [--json] [--backend B]
 
 Linear CKA between the residual streams h_0 … h_L of the first model (the reference) and each other model, on
 the same inputs: the depth × depth matrix (rows: reference depth, columns: other model's depth; 0 = embeddings)
@@ -53,6 +61,9 @@ input (one of): as \`analyze\` (--tokens: all positions; --dataset: response pos
 options:
   --max-tokens N       pooled tokens compared, first in sample order (default ${DEFAULT_SIMILARITY_TOKENS}; Grams are
                        N × N floats per depth and model)
+  --stream MODE        checkpoints: on = residual streams computed from the files one layer at a time (any
+                       size; no W_U read); off = whole model in memory; auto (default) = in memory when it
+                       fits comfortably (analyze's memory estimate), else streamed
   --json               one JSON object instead of tables
   --backend B          ${BACKENDS.join(", ")} (default auto)
   -h, --help           this text`;
@@ -67,9 +78,12 @@ const FLAGS = {
   dataset: { type: "string" },
   samples: { type: "string" },
   "max-tokens": { type: "string" },
+  stream: { type: "string" },
   json: { type: "boolean" },
   backend: { type: "string" },
 } as const;
+
+const STREAM_MODES = ["auto", "on", "off"] as const;
 
 type ModelSpec =
   | { kind: "checkpoint"; dir: string }
@@ -79,6 +93,7 @@ export interface CompareLayersArgs {
   models: ModelSpec[];
   input: ReturnType<typeof parseInputFlags>;
   maxTokens: number;
+  stream: (typeof STREAM_MODES)[number];
   json: boolean;
   backend: (typeof BACKENDS)[number];
 }
@@ -114,44 +129,92 @@ export function parseCompareLayersArgs(values: FlagValues): CompareLayersArgs {
     models,
     input: parseInputFlags(values),
     maxTokens: intFlag(values, "max-tokens", { min: 2, max: 4096 }, DEFAULT_SIMILARITY_TOKENS),
+    stream: enumFlag(values, "stream", STREAM_MODES, "auto"),
     json: values.json === true,
     backend: enumFlag(values, "backend", BACKENDS, "auto"),
   };
 }
 
-function loadModel(spec: ModelSpec): Promise<ProbeModel> | ProbeModel {
-  return spec.kind === "checkpoint"
-    ? loadCheckpointModel(spec.dir)
-    : presetModel({ preset: spec.preset, family: spec.family }, spec.seed);
+const rowsOf = (input: PreparedInput) => ({
+  tokens: input.rows.map((r) => r.tokens),
+  ranges: input.rows.map((r) => ({ start: r.range[0], end: r.range[1] })),
+});
+
+/** Grams of one in-memory model (preset, or a checkpoint that fits); disposes it. */
+async function inHeapGrams(model: ProbeModel, input: PreparedInput, maxTokens: number): Promise<LayerGrams> {
+  try {
+    const { tokens, ranges } = rowsOf(input);
+    return await layerGrams(model.weights, model.config, tokens, ranges, { maxTokens });
+  } finally {
+    disposeWeights(model.weights);
+  }
 }
 
-/** Loads each model in turn, computes its Grams on the shared input, disposes it; then compares. */
+/** Grams of one checkpoint, streamed from its files or loaded in memory as `--stream` (and the memory) say. */
+async function checkpointGrams(
+  dir: string,
+  args: CompareLayersArgs,
+  shared: { input?: PreparedInput },
+): Promise<{ grams: LayerGrams; line: string }> {
+  const m = await openStreamedCheckpoint(dir);
+  let input: PreparedInput;
+  try {
+    input = shared.input ?? (await prepareInput(args, m));
+    shared.input = input;
+    for (const r of input.rows) checkTokenIds(r.tokens, m.config.vocabSize);
+    const job = streamedJobShape(
+      m,
+      input.rows.map((r) => ({ tokens: r.tokens, range: r.range })),
+    );
+    const streamed =
+      args.stream === "on" ||
+      (args.stream === "auto" &&
+        chooseMode(m.config, job, memoryAllowance(readTrainerEnv().TRAINER_MEMORY_LIMIT_MB)).mode ===
+          "streamed");
+    if (streamed) {
+      const { tokens, ranges } = rowsOf(input);
+      const grams = await streamedLayerGrams(m.reader, m.config, tokens, ranges, {
+        maxTokens: args.maxTokens,
+      });
+      return { grams, line: `${describeModel(m)}, streamed` };
+    }
+  } finally {
+    await m.reader.close();
+  }
+  const model = await loadCheckpointModel(dir);
+  return { grams: await inHeapGrams(model, input, args.maxTokens), line: describeModel(model) };
+}
+
+/** Computes each model's Grams in turn on the shared input (one model in memory at a time); then compares. */
 export async function runCompareLayers(args: CompareLayersArgs): Promise<CompareLayersReport> {
   const env = readTrainerEnv();
   await initBackend({ prefer: args.backend, native: nativeKernelOptions(env), webgpu: webgpuOptions(env) });
-  let input: PreparedInput | undefined;
-  const grams = [];
+  const shared: { input?: PreparedInput } = {};
+  const grams: LayerGrams[] = [];
   const lines: string[] = [];
   for (const [m, spec] of args.models.entries()) {
-    const model = await loadModel(spec);
     try {
-      input ??= await prepareInput(args, model);
-      for (const r of input.rows) checkTokenIds(r.tokens, model.config.vocabSize);
-      lines.push(describeModel(model));
-      grams.push(
-        await layerGrams(
-          model.weights,
-          model.config,
-          input.rows.map((r) => r.tokens),
-          input.rows.map((r) => ({ start: r.range[0], end: r.range[1] })),
-          { maxTokens: args.maxTokens },
-        ),
-      );
+      if (spec.kind === "checkpoint") {
+        const r = await checkpointGrams(spec.dir, args, shared);
+        grams.push(r.grams);
+        lines.push(r.line);
+      } else {
+        const model = presetModel({ preset: spec.preset, family: spec.family }, spec.seed);
+        let input: PreparedInput;
+        try {
+          input = shared.input ?? (await prepareInput(args, model));
+          for (const r of input.rows) checkTokenIds(r.tokens, model.config.vocabSize);
+        } catch (e) {
+          disposeWeights(model.weights);
+          throw e;
+        }
+        shared.input = input;
+        lines.push(describeModel(model));
+        grams.push(await inHeapGrams(model, input, args.maxTokens));
+      }
     } catch (e) {
       if (e instanceof ProbeInputError) throw new UsageError(`model ${m + 1}: ${errorLine(e)}`);
       throw e;
-    } finally {
-      disposeWeights(model.weights);
     }
   }
   return { numTokens: grams[0]?.numTokens ?? 0, models: lines, comparisons: compareWithReference(grams) };
