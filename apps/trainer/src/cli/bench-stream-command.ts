@@ -124,16 +124,14 @@ export const benchStreamCommand: CommandFn = async (argv: string[], io: CliIo) =
       io.stderr(`${name} cold: ${s(cold.ms)} s, peak RSS ${gib(cold.peakRssMiB)} GiB\n`);
       if (values.json === true) io.stdout(`${JSON.stringify({ name, run: "cold", ...cold })}\n`);
     }
-    const warm = child(dir, [
-      ...common,
-      "--decode-steps",
-      String(decodeSteps),
-      "--decode-batch",
-      String(decodeBatch),
-    ]);
-    io.stderr(`${name} warm: ${s(warm.ms)} s, peak RSS ${gib(warm.peakRssMiB)} GiB\n`);
-    if (values.json === true) io.stdout(`${JSON.stringify({ name, run: "warm", ...warm })}\n`);
-    rows.push({ name, warm, ...(cold === undefined ? {} : { cold }) });
+    let warm: StreamRunResult | undefined;
+    if (values["no-warm"] !== true) {
+      const decode = ["--decode-steps", String(decodeSteps), "--decode-batch", String(decodeBatch)];
+      warm = child(dir, [...common, ...decode]);
+      io.stderr(`${name} warm: ${s(warm.ms)} s, peak RSS ${gib(warm.peakRssMiB)} GiB\n`);
+      if (values.json === true) io.stdout(`${JSON.stringify({ name, run: "warm", ...warm })}\n`);
+    }
+    rows.push({ name, ...(warm === undefined ? {} : { warm }), ...(cold === undefined ? {} : { cold }) });
   }
   if (values.json !== true) io.stdout(table(rows));
   return 0;
