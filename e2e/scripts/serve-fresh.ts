@@ -1,9 +1,10 @@
 /**
- * Playwright's web server: a fresh database (dropped on exit), one local trainer on a tiny preset, and the
- * production web server (apps/web must be built) pointed at both. Postgres when DATABASE_URL names one;
+ * Playwright's web server: a fresh database (dropped on exit), one local trainer on a tiny preset whose Hugging
+ * Face hub cache holds two small models (tiny Qwen3 and Llama, apps/trainer/scripts/hub-cache-fixture.ts), and
+ * the production web server (apps/web must be built) pointed at both. Postgres when DATABASE_URL names one;
  * otherwise a temporary PGlite folder.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -32,7 +33,16 @@ const start = (cwd: string, args: string[], env: Record<string, string>): ChildP
     env: { ...process.env, ...env },
   });
 
+const hubCache = path.join(scratch, "hub");
+const fixture = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "scripts/hub-cache-fixture.ts", "--out", hubCache],
+  { cwd: path.join(root, "apps/trainer"), stdio: "inherit" },
+);
+if (fixture.status !== 0) throw new Error("could not write the hub-cache fixture");
+
 const trainer = start(path.join(root, "apps/trainer"), ["src/cli/main.ts", "serve"], {
+  HF_HUB_CACHE: hubCache,
   TRAINER_PORT: String(trainerPort),
   TRAINER_TOKEN: token,
   WEB_URL: `http://127.0.0.1:${port}`,

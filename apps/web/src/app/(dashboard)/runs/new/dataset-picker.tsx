@@ -84,7 +84,9 @@ export function DatasetPicker({
               {(preview.data?.rows ?? []).map((r, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows are a fixed, ordered slice of the file
                 <tr key={i} className="border-b border-zinc-100 align-top dark:border-zinc-800">
-                  <td className="max-w-xl px-2 py-1 whitespace-pre-wrap">{r.prompt.slice(0, 400)}</td>
+                  <td className="max-w-xl px-2 py-1 whitespace-pre-wrap line-clamp-4">
+                    {r.prompt.slice(0, 400)}
+                  </td>
                   <td className="px-2 py-1 font-mono">{r.answer}</td>
                 </tr>
               ))}

@@ -28,13 +28,18 @@ const PRESETS: { id: Preset; label: string; help: string }[] = [
   { id: "analysis", label: "Entropy analysis", help: "Probe a model's internal policies, no training" },
 ];
 
-/** Fields filled from the picked model's depth; their help text starts with the reason. */
-const DEPTH_FIELDS = [
-  "rl.internalLayer",
-  "rl.iterativeSteps",
-  "rl.maxResponseTokens",
-  "analysis.maxResponseTokens",
-];
+/**
+ * Fields filled from the picked model's depth: the reason heads the help text of k (and of the analysis length,
+ * the one such field an analysis shows); the others say where their value came from.
+ */
+const DEPTH_REASON_FIELDS = ["rl.internalLayer", "analysis.maxResponseTokens"];
+const DEPTH_FIELDS = ["rl.iterativeSteps", "rl.maxResponseTokens", "rl.maxPromptTokens", "rl.totalSteps"];
+
+function depthNote(depth: DepthDefaults | null, path: string): string {
+  if (!depth) return "";
+  if (DEPTH_REASON_FIELDS.includes(path)) return `${depth.reason} `;
+  return DEPTH_FIELDS.includes(path) ? "Paper value for the picked model (see k). " : "";
+}
 
 function presetConfig(p: Preset): FormConfig {
   const base = defaultRunConfig() as unknown as FormConfig;
@@ -144,7 +149,7 @@ export function LaunchForm() {
       max={meta.max}
       value={String(getPath(form, path) ?? "")}
       onChange={(e) => set(path, e.target.value === "" ? undefined : Number(e.target.value))}
-      hint={`${depth && DEPTH_FIELDS.includes(path) ? `${depth.reason} ` : ""}${meta.help}${meta.min !== undefined ? ` Range ${meta.min}–${meta.max}.` : ""}`}
+      hint={`${depthNote(depth, path)}${meta.help}${meta.min !== undefined ? ` Range ${meta.min}–${meta.max}.` : ""}`}
       error={errorFor(path)}
     />
   );
