@@ -1,14 +1,5 @@
+import { configUsedBy } from "@bupo/shared/config-used";
 import type { RunConfig } from "@bupo/shared/run-config";
-
-/**
- * The part of a config its run kind uses: an analysis run reads its model, task, seed and analysis options,
- * never the RL, warm-start or schedule settings (which keep their defaults in the stored config).
- */
-export function configShownFor(config: RunConfig): Partial<RunConfig> {
-  if (config.kind === "train") return config;
-  const { kind, name, tags, model, task, seed, analysis } = config;
-  return { kind, name, tags, model, task, seed, analysis };
-}
 
 /** The validated config of a run (the settings its kind uses) and the equivalent reference (verl) command line. */
 export function ConfigPanel({ config, verlCommand }: { config: RunConfig; verlCommand: string | null }) {
@@ -19,7 +10,7 @@ export function ConfigPanel({ config, verlCommand }: { config: RunConfig; verlCo
           Config
         </h2>
         <pre className="max-h-96 overflow-auto rounded-lg bg-zinc-100 p-3 text-xs dark:bg-zinc-900">
-          {JSON.stringify(configShownFor(config), null, 2)}
+          {JSON.stringify(configUsedBy(config), null, 2)}
         </pre>
       </div>
       {verlCommand ? (

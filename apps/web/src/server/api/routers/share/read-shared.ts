@@ -3,6 +3,7 @@
  * answer with the reason (and nothing else).
  */
 import { diffConfigs } from "@bupo/shared/config-diff";
+import { configUsedBy } from "@bupo/shared/config-used";
 import {
   LayerMatrixInputSchema,
   LayerProfileInputSchema,
@@ -32,7 +33,7 @@ export const resolveShareRoute = publicProcedure
       state: link.state,
       problem: null,
       runs: shown,
-      configDiff: diffConfigs(runs.map((r) => r.config)),
+      configDiff: diffConfigs(runs.map((r) => configUsedBy(r.config))),
       expiresAt: link.expiresAt,
     };
   });
