@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: installs if needed, builds, then runs the web app (:3000) and one local trainer on the
-// embedded defaults (PGlite in ./data/db, demo team seeded). Ctrl-C stops both. Only Node built-ins here.
+// embedded defaults (PGlite in ./data/db, demo team seeded; on first start the local trainer computes its demo
+// runs in the background). Ctrl-C stops both. Only Node built-ins here.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -63,6 +64,7 @@ env.TRAINER_DATA_DIR ??= path.join(root, "data", "trainer");
 env.TRAINER_TOKEN ??= randomBytes(24).toString("base64url"); // shared by this web and its local trainer
 env.TRAINER_URLS ??= `http://127.0.0.1:${env.TRAINER_PORT ?? 4100}`;
 env.WEB_URL ??= `http://127.0.0.1:${env.PORT ?? 3000}`; // where the local trainer reports
+env.BUPO_DEMO_RUNS ??= "true"; // first start: the local trainer computes the demo team's runs in the background
 // This Node with the tsx loader, not `npx tsx`: one process each, so a SIGTERM to us reaches the servers.
 const children = [
   spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {

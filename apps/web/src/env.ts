@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   /** Seed the demo user and team at start (default: on for the embedded database). */
   BUPO_SEED_DEMO: bool(false),
+  /** With the demo seed, also queue the demo team's first runs once (`npm start` turns it on). */
+  BUPO_DEMO_RUNS: bool(false),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Mark cookies Secure (serve over HTTPS). */
   SECURE_COOKIES: bool(false),

@@ -17,6 +17,7 @@ import type { RealtimeServer } from "./realtime/types.ts";
 import type { RunRuntime } from "./runtime.ts";
 import { type Scheduler, startScheduler } from "./scheduler/scheduler.ts";
 import { createTrainerDirectory } from "./scheduler/trainer-directory.ts";
+import { seedDemoRuns } from "./services/demo-runs-service.ts";
 import { trainerLibraries } from "./services/trainer-libraries.ts";
 
 export interface WebProcess {
@@ -32,7 +33,7 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
   const applied = await migrateDatabase(db);
   if (applied.length) logger.info({ applied }, "migrations applied");
   const seededDemo = env.BUPO_SEED_DEMO || db.target.kind === "pglite";
-  if (seededDemo) await seedDemo(db.prisma);
+  const demo = seededDemo ? await seedDemo(db.prisma) : undefined;
 
   const redis = env.REDIS_URL ? await createRedisAdapter(env.REDIS_URL) : undefined;
   const io = createRealtime(
@@ -83,6 +84,13 @@ export async function bootWebProcess(httpServer: HttpServer, db: Database, env: 
       return r?.cancelling ?? false;
     },
   };
+  if (demo && env.BUPO_DEMO_RUNS) {
+    // First start: the local trainer computes the demo team's runs in the background (once per team).
+    await seedDemoRuns(db.prisma, runtime, { teamId: demo.teamId, userId: demo.userId, role: "OWNER" }).then(
+      (runs) => runs.length && logger.info({ runs: runs.length }, "demo runs queued"),
+      (e: unknown) => logger.error({ err: String(e) }, "demo runs not queued"),
+    );
+  }
   return {
     io,
     scheduler,
