@@ -7,11 +7,11 @@
 import { createServer } from "node:http";
 import { DEMO_LOGIN, DEMO_TEAM } from "@bupo/db";
 import { openTestDatabase } from "@bupo/db/testing";
+import { DEMO_NAME_PREFIX, DEMO_RUN_TAG } from "@bupo/shared/demo-runs";
 import { RunConfigSchema } from "@bupo/shared/run-config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "../src/env.ts";
 import { bootWebProcess } from "../src/server/boot.ts";
-import { DEMO_NAME_PREFIX, DEMO_RUN_TAG } from "../src/server/services/demo-runs-service.ts";
 
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {

@@ -8,14 +8,13 @@
  */
 import type { PrismaClient } from "@bupo/db/client";
 import { CompareModelsSchema, comparisonRunConfigs, comparisonTag } from "@bupo/shared/compare-models";
+import { DEMO_NAME_PREFIX, DEMO_RUN_TAG } from "@bupo/shared/demo-runs";
 import { type RunConfig, type RunConfigInput, RunConfigSchema } from "@bupo/shared/run-config";
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
 import { createRuns } from "./run-service.ts";
 import { checkRunSources } from "./run-sources.ts";
 
-export const DEMO_RUN_TAG = "demo";
-export const DEMO_NAME_PREFIX = "Demo · ";
 /** The demo comparison's tag, so it opens and shares like any "Compare models" launch. */
 const DEMO_COMPARISON_TAG = comparisonTag("demo-qwen-vs-llama");
 

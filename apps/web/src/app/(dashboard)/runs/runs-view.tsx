@@ -11,6 +11,7 @@ import { TextLink } from "../../../components/ui/text-link.tsx";
 import { describeError, useTRPC } from "../../../trpc/react.tsx";
 import { formatDuration, ProgressBar, StatusBadge } from "../../_components/run/status-badge.tsx";
 import { useActiveTeam } from "../_components/use-active-team.ts";
+import { DemoRunsNotice } from "./demo-runs-notice.tsx";
 import { paramsFromQuery, queryFromParams, type RunsQuery } from "./runs-filters.ts";
 
 const selectClass =
@@ -78,6 +79,7 @@ export function RunsView() {
         </div>
       </div>
 
+      {team && <DemoRunsNotice teamId={team.id} />}
       <form
         aria-label="Filter runs"
         className="flex flex-wrap items-end gap-2"
