@@ -12,7 +12,8 @@ export interface FoundModel {
   root: "models" | "hf-cache";
   /** The folder relative to its root ("/" separators). */
   relative: string;
-  /** The folder on disk. */
+  /** The root folder it was found in, and the folder on disk. */
+  rootDir: string;
   dir: string;
   name: string;
   revision?: string;
@@ -57,7 +58,13 @@ export async function findInModelsFolders(dirs: readonly string[], limit: number
     await walkModelsFolder(rootDir, "", 0, relatives, limit);
     for (const relative of relatives) {
       if (!found.has(relative) && found.size < limit)
-        found.set(relative, { root: "models", relative, dir: path.join(rootDir, relative), name: relative });
+        found.set(relative, {
+          root: "models",
+          relative,
+          rootDir,
+          dir: path.join(rootDir, relative),
+          name: relative,
+        });
     }
   }
   return [...found.values()];
@@ -82,7 +89,14 @@ export async function findInHubCache(cacheDir: string, limit: number): Promise<F
     for (const revision of revisions.filter((r) => SAFE_NAME.test(r))) {
       if (out.length >= limit) return out;
       const relative = `${repo}/snapshots/${revision}`;
-      out.push({ root: "hf-cache", relative, dir: path.join(cacheDir, relative), name: repoId, revision });
+      out.push({
+        root: "hf-cache",
+        relative,
+        rootDir: cacheDir,
+        dir: path.join(cacheDir, relative),
+        name: repoId,
+        revision,
+      });
     }
   }
   return out;

@@ -79,8 +79,11 @@ beforeAll(async () => {
     path.join(mistral, "config.json"),
     JSON.stringify({ architectures: ["MistralForCausalLM"], num_hidden_layers: 2, hidden_size: 8 }),
   );
-  // A plain model folder in the models root, and a dataset file outside every root reached by a symlink.
+  // A plain model folder in the models root, a model outside every root reached by a symlink (not listed), and
+  // a dataset file outside every root reached by a symlink.
   await writeSyntheticCheckpoint(path.join(modelsDir, "my-qwen"), qwenConfig);
+  await writeSyntheticCheckpoint(path.join(outside, "elsewhere"), qwenConfig);
+  fs.symlinkSync(path.join(outside, "elsewhere"), path.join(modelsDir, "linked-out"));
   fs.writeFileSync(path.join(outside, "secret.jsonl"), '{"question":"SECRET","answer":"1"}\n');
   const datasetsDir = tmp("datasets");
   fs.symlinkSync(path.join(outside, "secret.jsonl"), path.join(datasetsDir, "leak.jsonl"));
@@ -174,7 +177,7 @@ describe("model library (trainer)", () => {
     });
   });
 
-  it("lists unsupported architectures with the reason, and no absolute path in any entry", async () => {
+  it("lists unsupported architectures with the reason; nothing outside the roots; no absolute path", async () => {
     const { models } = await api.library.list.query();
     const moe = byName(models, "Qwen/Qwen3-30B-A3B");
     expect(moe.unsupported).toMatch(/^Qwen3MoeForCausalLM: mixture-of-experts/);
@@ -182,6 +185,7 @@ describe("model library (trainer)", () => {
     expect(moe.fit).toBeUndefined();
     const mistral = byName(models, "org/mistral-tiny");
     expect(mistral.unsupported).toMatch(/^MistralForCausalLM: Mistral uses sliding-window attention/);
+    expect(models.map((m) => m.name)).not.toContain("linked-out");
     const text = JSON.stringify(models);
     for (const dir of [hubCache, modelsDir, os.tmpdir()]) expect(text).not.toContain(dir);
   });

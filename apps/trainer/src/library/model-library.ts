@@ -14,6 +14,7 @@ import {
   type TrainerModel,
 } from "@bupo/shared/model-library";
 import type { FileRoots } from "../files/file-roots.ts";
+import { resolveInside } from "../files/resolve-inside.ts";
 import type { RunFiles } from "../files/run-files.ts";
 import { previewDataset } from "./dataset-preview.ts";
 import { findDatasets } from "./find-datasets.ts";
@@ -54,7 +55,11 @@ export async function scanLibrary(roots: FileRoots, limits: () => FitLimits): Pr
     ...(await Promise.all(existing("hf-cache").map((dir) => findInHubCache(dir, MAX_LIBRARY_MODELS)))).flat(),
   ].slice(0, MAX_LIBRARY_MODELS);
   const models: TrainerModel[] = [];
-  for (const f of found) models.push(await describe(f, limits));
+  for (const f of found) {
+    // Only what a run could load: a folder whose real path leaves its root (a symlink out) is not listed.
+    const dir = await resolveInside(f.rootDir, f.relative).catch(() => undefined);
+    if (dir !== undefined) models.push(await describe({ ...f, dir }, limits));
+  }
   const datasets = [
     ...(await findDatasets("builtin", existing("builtin"), MAX_LIBRARY_DATASETS)),
     ...(await findDatasets("datasets", existing("datasets"), MAX_LIBRARY_DATASETS)),
