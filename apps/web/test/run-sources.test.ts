@@ -65,9 +65,11 @@ describe("checkRunSources", () => {
     const none = await teamWithRun("Team D", null);
     for (const step of [3, 9, 10]) {
       const ok = await checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id, step));
-      expect(ok.model).toEqual({ source: "run-checkpoint", runId: a.run.id, step });
+      expect(ok.config.model).toEqual({ source: "run-checkpoint", runId: a.run.id, step });
     }
-    expect((await checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id))).model).toMatchObject({
+    expect(
+      (await checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id))).config.model,
+    ).toMatchObject({
       step: 10,
     });
     for (const step of [4, 12]) {
@@ -86,9 +88,19 @@ describe("checkRunSources", () => {
     });
   });
 
-  it("configs that name no run pass unchanged", async () => {
+  it("configs that name no run pass unchanged, with the preset's family", async () => {
     const a = await teamWithRun("Team E", 10);
     const config = defaultRunConfig();
-    expect(await checkRunSources(h.db.prisma, undefined, a.access, config)).toBe(config);
+    expect(await checkRunSources(h.db.prisma, undefined, a.access, config)).toEqual({
+      config,
+      family: "qwen3",
+    });
+  });
+
+  it("a run checkpoint resolves to its source run's model family", async () => {
+    const a = await teamWithRun("Team F", 10);
+    await h.db.prisma.run.update({ where: { id: a.run.id }, data: { modelFamily: "LLAMA" } });
+    const checked = await checkRunSources(h.db.prisma, undefined, a.access, fromRun(a.run.id, 10));
+    expect(checked.family).toBe("llama");
   });
 });

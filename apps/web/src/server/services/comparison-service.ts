@@ -8,12 +8,12 @@ import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@bupo/db/client";
 import { type CompareModels, comparisonRunConfigs, comparisonTag } from "@bupo/shared/compare-models";
 import type { ModelSource } from "@bupo/shared/model-config";
-import { type RunConfig, RunConfigSchema } from "@bupo/shared/run-config";
+import { RunConfigSchema } from "@bupo/shared/run-config";
 import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
 import { createRuns } from "./run-service.ts";
-import { checkRunSources } from "./run-sources.ts";
+import { type CheckedRunConfig, checkRunSources } from "./run-sources.ts";
 
 const FIELD = "comparison";
 
@@ -40,7 +40,7 @@ async function checkedConfigs(
   access: TeamAccess,
   input: CompareModels,
   tag: string,
-): Promise<RunConfig[]> {
+): Promise<CheckedRunConfig[]> {
   const runIds = input.models.flatMap((m) => (m.source === "run-checkpoint" ? [m.runId] : []));
   const named = await prisma.run.findMany({
     where: { id: { in: runIds }, teamId: access.teamId },
@@ -48,7 +48,7 @@ async function checkedConfigs(
   });
   const runNames = new Map(named.map((r) => [r.id, r.name]));
   const configs = comparisonRunConfigs(input, tag, (m) => modelLabel(m, runNames));
-  const checked: RunConfig[] = [];
+  const checked: CheckedRunConfig[] = [];
   for (const [i, raw] of configs.entries()) {
     const parsed = RunConfigSchema.safeParse(raw);
     if (!parsed.success) {

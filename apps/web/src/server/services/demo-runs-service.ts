@@ -13,7 +13,7 @@ import { type RunConfig, type RunConfigInput, RunConfigSchema } from "@bupo/shar
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
 import { createRuns } from "./run-service.ts";
-import { checkRunSources } from "./run-sources.ts";
+import { type CheckedRunConfig, checkRunSources } from "./run-sources.ts";
 
 /** The demo comparison's tag, so it opens and shares like any "Compare models" launch. */
 const DEMO_COMPARISON_TAG = comparisonTag("demo-qwen-vs-llama");
@@ -78,7 +78,7 @@ export function demoRunConfigs(): RunConfig[] {
 export async function seedDemoRuns(prisma: PrismaClient, runtime: RunRuntime, access: TeamAccess) {
   const existing = await prisma.run.count({ where: { teamId: access.teamId, tags: { has: DEMO_RUN_TAG } } });
   if (existing > 0) return [];
-  const configs: RunConfig[] = [];
+  const configs: CheckedRunConfig[] = [];
   for (const config of demoRunConfigs()) configs.push(await checkRunSources(prisma, runtime, access, config));
   return createRuns(prisma, runtime, access, configs);
 }

@@ -9,7 +9,7 @@ import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
 import type { TeamAccess } from "./membership-service.ts";
 import { assertMayManageRun, type RunAccess } from "./run-access.ts";
-import { checkRunSources } from "./run-sources.ts";
+import { type CheckedRunConfig, checkRunSources } from "./run-sources.ts";
 import { fromDbStatus, isTerminal, toDbStatus } from "./run-status.ts";
 
 const RUN_SUMMARY = {
@@ -108,9 +108,6 @@ export async function listRuns(
   };
 }
 
-/** The model family of a config; a checkpoint's family is only known once the trainer reads it. */
-const familyOf = (config: RunConfig) => (config.model.source === "preset" ? config.model.family : "qwen3");
-
 function defaultName(config: RunConfig): string {
   const what = config.kind === "analysis" ? "analysis" : config.algorithm.toUpperCase();
   const model =
@@ -143,11 +140,11 @@ export async function createRuns(
   prisma: PrismaClient,
   runtime: RunRuntime | undefined,
   access: TeamAccess,
-  configs: RunConfig[],
+  checked: CheckedRunConfig[],
 ) {
   if (!runtime) throw new AppError("INTERNAL_SERVER_ERROR", "the scheduler is not running in this process");
   const runs = await prisma.$transaction(
-    configs.map((config) =>
+    checked.map(({ config, family }) =>
       prisma.run.create({
         data: {
           teamId: access.teamId,
@@ -155,7 +152,7 @@ export async function createRuns(
           name: config.name || defaultName(config),
           kind: config.kind === "analysis" ? "ANALYSIS" : "TRAIN",
           algorithm: config.algorithm === "bupo" ? "BUPO" : "GRPO",
-          modelFamily: ({ llama: "LLAMA", qwen2: "QWEN2", qwen3: "QWEN3" } as const)[familyOf(config)],
+          modelFamily: ({ llama: "LLAMA", qwen2: "QWEN2", qwen3: "QWEN3" } as const)[family],
           config,
           tags: config.tags,
           totalSteps: config.kind === "analysis" ? 1 : config.rl.totalSteps,

@@ -9,6 +9,7 @@
  */
 import type { PrismaClient } from "@bupo/db/client";
 import type { RunCheckpointModel } from "@bupo/shared/model-config";
+import type { ModelFamily } from "@bupo/shared/model-presets";
 import type { RunConfig } from "@bupo/shared/run-config";
 import { AppError } from "../errors.ts";
 import type { RunRuntime } from "../runtime.ts";
@@ -26,10 +27,10 @@ async function checkRunCheckpoint(
   prisma: PrismaClient,
   access: TeamAccess,
   model: RunCheckpointModel,
-): Promise<RunCheckpointModel> {
+): Promise<{ model: RunCheckpointModel; family: ModelFamily }> {
   const source = await prisma.run.findFirst({
     where: { id: model.runId, teamId: access.teamId },
-    select: { kind: true, lastCheckpointStep: true, config: true },
+    select: { kind: true, lastCheckpointStep: true, config: true, modelFamily: true },
   });
   if (!source) throw new AppError("NOT_FOUND", "Run not found", `${FIELD}.runId`);
   const last = source.lastCheckpointStep;
@@ -45,20 +46,28 @@ async function checkRunCheckpoint(
       `${FIELD}.step`,
     );
   }
-  return { ...model, step };
+  const family = ({ LLAMA: "llama", QWEN2: "qwen2", QWEN3: "qwen3" } as const)[source.modelFamily];
+  return { model: { ...model, step }, family };
 }
 
-/** The config to store, or an AppError on the field the team may not use. */
+/** A config checked for the team, with the model family it resolves to (stored on the run for filters). */
+export interface CheckedRunConfig {
+  config: RunConfig;
+  family: ModelFamily;
+}
+
+/** The config to store and its model family, or an AppError on the field the team may not use. */
 export async function checkRunSources(
   prisma: PrismaClient,
   runtime: RunRuntime | undefined,
   access: TeamAccess,
   config: RunConfig,
-): Promise<RunConfig> {
+): Promise<CheckedRunConfig> {
+  if (config.model.source === "preset") return { config, family: config.model.family };
   if (config.model.source === "checkpoint") {
-    await requireLibraryModel(runtime, config.model);
-    return config;
+    const entry = await requireLibraryModel(runtime, config.model);
+    return { config, family: entry.facts.family ?? "qwen3" };
   }
-  if (config.model.source !== "run-checkpoint") return config;
-  return { ...config, model: await checkRunCheckpoint(prisma, access, config.model) };
+  const { model, family } = await checkRunCheckpoint(prisma, access, config.model);
+  return { config: { ...config, model }, family };
 }
