@@ -16,6 +16,7 @@ import { hfConfigFromModel } from "./hf-config.ts";
 import { loadHfCheckpoint } from "./load-checkpoint.ts";
 import { encodeSafetensors, parseSafetensors, readTensorAsFloat32 } from "./safetensors.ts";
 import { saveHfCheckpoint } from "./save-checkpoint.ts";
+import { CheckpointTensorReader } from "./tensor-reader.ts";
 
 let tmp: string;
 const dirFor = (name: string) => path.join(tmp, name);
@@ -115,6 +116,24 @@ describe("Hugging Face checkpoints", () => {
     expect(bitEqual(logitsOf(loaded.weights, loaded.config), logitsOf(weights, config))).toBe(true);
     disposeWeights(weights);
     disposeWeights(loaded.weights);
+  });
+
+  it("refuses an index that names a shard outside its folder (both loaders, before reading it)", async () => {
+    const { config, weights } = model("qwen3");
+    const dir = dirFor("escaping-index");
+    await saveHfCheckpoint(dir, weights, config, { maxShardBytes: 20_000 });
+    disposeWeights(weights);
+    const indexPath = path.join(dir, "model.safetensors.index.json");
+    const index = JSON.parse(await readFile(indexPath, "utf8"));
+    const first = Object.keys(index.weight_map)[0] as string;
+    for (const escaping of ["../outside.safetensors", "/etc/passwd", "sub/model.safetensors"]) {
+      index.weight_map[first] = escaping;
+      await writeFile(indexPath, JSON.stringify(index));
+      await expect(loadHfCheckpoint(dir)).rejects.toThrow(/is not a \.safetensors file in the folder/);
+      await expect(CheckpointTensorReader.open(dir)).rejects.toThrow(
+        /is not a \.safetensors file in the folder/,
+      );
+    }
   });
 
   it("names missing tensors, wrong shapes and unsupported architectures", async () => {

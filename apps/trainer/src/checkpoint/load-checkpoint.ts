@@ -12,6 +12,7 @@ import { buildWeights, type ModelWeights, weightSpecs } from "../model/weights.t
 import { type HfConfigJson, modelConfigFromHf } from "./hf-config.ts";
 import { type HfTokenizer, loadHfTokenizer } from "./hf-tokenizer.ts";
 import { parseSafetensors, readTensorAsFloat32 } from "./safetensors.ts";
+import { assertShardName } from "./tensor-reader.ts";
 
 export const RUN_CONFIG_FILE = "bupo_run_config.json";
 const SINGLE_FILE = "model.safetensors";
@@ -44,6 +45,7 @@ async function tensorLocations(dir: string): Promise<Map<string, string>> {
   if (existsSync(indexPath)) {
     const index = (await readJson(indexPath)) as { weight_map?: Record<string, string> };
     if (!index.weight_map) throw new Error(`${indexPath}: no weight_map`);
+    for (const file of new Set(Object.values(index.weight_map))) assertShardName(indexPath, file);
     return new Map(Object.entries(index.weight_map));
   }
   const single = path.join(dir, SINGLE_FILE);

@@ -32,6 +32,12 @@ export interface HostTensor {
   values: Float32Array;
 }
 
+/** An index may only name `.safetensors` files in its own folder (no separators, no `..`). */
+export function assertShardName(indexPath: string, file: string): void {
+  if (path.basename(file) !== file || file === ".." || !file.endsWith(".safetensors"))
+    throw new Error(`${indexPath}: shard name ${file} is not a .safetensors file in the folder`);
+}
+
 /** Shard file names of a checkpoint folder: the index's files, or the single file. */
 async function shardFiles(dir: string): Promise<string[]> {
   const indexPath = path.join(dir, INDEX_FILE);
@@ -40,8 +46,7 @@ async function shardFiles(dir: string): Promise<string[]> {
     if (index.weight_map === undefined) throw new Error(`${indexPath}: no weight_map`);
     const files = [...new Set(Object.values(index.weight_map))];
     for (const f of files) {
-      if (path.basename(f) !== f || !f.endsWith(".safetensors"))
-        throw new Error(`${indexPath}: shard name ${f} is not a .safetensors file in the folder`);
+      assertShardName(indexPath, f);
       if (!existsSync(path.join(dir, f)))
         throw new Error(`${dir}: shard ${f} listed in ${INDEX_FILE} is missing`);
     }
