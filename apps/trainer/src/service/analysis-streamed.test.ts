@@ -47,15 +47,26 @@ async function runJob(
   onEvent?: (e: TrainerEvent, cancel: () => void) => void,
 ): Promise<TrainerEvent[]> {
   const runId = `run-${++runs}`;
-  manager.start({ runId, attempt: 1, config: RunConfigSchema.parse(config) });
-  for (;;) {
+  // Events reach `onEvent` as they are appended (synchronously, inside the job), so a cancel issued there lands
+  // at that point of the job, however fast the machine.
+  let seen = 0;
+  const stop = outbox.onAppend(() => {
     const events = outbox.pending(10_000).filter((e) => e.runId === runId);
-    for (const e of events) onEvent?.(e, () => manager.cancel(runId));
-    const status = events.find(
-      (e) => e.type === "status" && ["succeeded", "failed", "cancelled"].includes(e.status),
-    );
-    if (status && manager.freeSlots === 1) return events;
-    await new Promise((r) => setTimeout(r, 25));
+    for (const e of events.slice(seen)) onEvent?.(e, () => manager.cancel(runId));
+    seen = events.length;
+  });
+  manager.start({ runId, attempt: 1, config: RunConfigSchema.parse(config) });
+  try {
+    for (;;) {
+      const events = outbox.pending(10_000).filter((e) => e.runId === runId);
+      const status = events.find(
+        (e) => e.type === "status" && ["succeeded", "failed", "cancelled"].includes(e.status),
+      );
+      if (status && manager.freeSlots === 1) return events;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    stop();
   }
 }
 
