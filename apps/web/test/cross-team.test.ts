@@ -3,6 +3,13 @@ import { openHarness } from "./harness.ts";
 
 // A user of team A must not read or change anything of team B: NOT_FOUND (existence not revealed), no data.
 let h: Awaited<ReturnType<typeof openHarness>>;
+const twoPresets = {
+  models: [
+    { source: "preset" as const, family: "qwen3" as const, preset: "tiny" as const },
+    { source: "preset" as const, family: "llama" as const, preset: "tiny" as const },
+  ],
+};
+const math500 = { root: "builtin" as const, path: "datasets/math500.parquet" };
 beforeAll(async () => {
   h = await openHarness();
 });
@@ -37,6 +44,11 @@ describe("team isolation", () => {
         () => alice.api((a) => a.team.invitation.revoke({ teamId, invitationId: invB.id })),
       ],
       ["run.list", () => alice.api((a) => a.run.list({ teamId }))],
+      ["run.compareModels", () => alice.api((a) => a.run.compareModels({ teamId, comparison: twoPresets }))],
+      ["library.models", () => alice.api((a) => a.library.models({ teamId }))],
+      ["library.datasets", () => alice.api((a) => a.library.datasets({ teamId }))],
+      ["library.previewDataset", () => alice.api((a) => a.library.previewDataset({ teamId, ref: math500 }))],
+      ["library.rescan", () => alice.api((a) => a.library.rescan({ teamId }))],
       // Alice acting in her own team on Bob's ids must not reach them either.
       [
         "changeRole via own team",
@@ -77,5 +89,16 @@ describe("team isolation", () => {
     await expect(anon.api((a) => a.team.create({ name: "x" }))).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
+    const teamId = team.id;
+    const added: [string, () => Promise<unknown>][] = [
+      ["run.compareModels", () => anon.api((a) => a.run.compareModels({ teamId, comparison: twoPresets }))],
+      ["library.models", () => anon.api((a) => a.library.models({ teamId }))],
+      ["library.datasets", () => anon.api((a) => a.library.datasets({ teamId }))],
+      ["library.previewDataset", () => anon.api((a) => a.library.previewDataset({ teamId, ref: math500 }))],
+      ["library.rescan", () => anon.api((a) => a.library.rescan({ teamId }))],
+    ];
+    for (const [name, call] of added) {
+      await expect(call(), name).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
   });
 });
