@@ -50,7 +50,7 @@ import {
   str,
   UsageError,
 } from "./args.ts";
-import { BACKENDS, FAMILIES, PRESETS } from "./model-flags.ts";
+import { BACKENDS, FAMILIES, type ModelSpec, PRESETS, parseModelFlags } from "./model-flags.ts";
 import { createProgress } from "./progress.ts";
 
 const LENSES = ["raw", "normed"] as const satisfies readonly LensMode[];
@@ -107,14 +107,7 @@ const FLAGS = {
 
 /** Validated flags. */
 export interface AnalyzeArgs {
-  model:
-    | { kind: "checkpoint"; dir: string }
-    | {
-        kind: "preset";
-        preset: (typeof PRESETS)[number];
-        family: (typeof FAMILIES)[number];
-        seed: number;
-      };
+  model: ModelSpec;
   input:
     | { kind: "tokens"; tokens: number[] }
     | { kind: "prompt"; text: string }
@@ -146,18 +139,8 @@ export function parseInputFlags(values: FlagValues): AnalyzeArgs["input"] {
 
 /** Flag validation only (no model loaded); throws {@link UsageError}. */
 export function parseAnalyzeArgs(values: FlagValues): AnalyzeArgs {
-  const source = exactlyOne(values, ["model", "preset"]);
-  onlyWith(values, ["family", "seed"], source === "preset", "--preset");
-  onlyWith(values, ["stream"], source === "model", "--model");
-  const model: AnalyzeArgs["model"] =
-    source === "model"
-      ? { kind: "checkpoint", dir: str(values, "model") as string }
-      : {
-          kind: "preset",
-          preset: enumFlag(values, "preset", PRESETS, "tiny"),
-          family: enumFlag(values, "family", FAMILIES, "qwen3"),
-          seed: intFlag(values, "seed", { min: 0, max: 2 ** 31 - 1 }, 0),
-        };
+  const model = parseModelFlags(values);
+  onlyWith(values, ["stream"], model.kind === "checkpoint", "--model");
   return {
     model,
     input: parseInputFlags(values),

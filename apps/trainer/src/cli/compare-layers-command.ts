@@ -42,7 +42,7 @@ import {
   str,
   UsageError,
 } from "./args.ts";
-import { BACKENDS, describeModel, FAMILIES, PRESETS } from "./model-flags.ts";
+import { BACKENDS, describeModel, FAMILIES, type ModelSpec, PRESETS } from "./model-flags.ts";
 
 export const COMPARE_LAYERS_USAGE = `usage: bupo-trainer compare-layers (--models DIR,DIR[,…] | --preset NAME [--family F] --seeds 0,1[,…])
                                   (--tokens 1,2,3 | --prompt TEXT | --dataset FILE [--samples N])
@@ -84,10 +84,6 @@ const FLAGS = {
 } as const;
 
 const STREAM_MODES = ["auto", "on", "off"] as const;
-
-type ModelSpec =
-  | { kind: "checkpoint"; dir: string }
-  | { kind: "preset"; preset: (typeof PRESETS)[number]; family: (typeof FAMILIES)[number]; seed: number };
 
 export interface CompareLayersArgs {
   models: ModelSpec[];

@@ -5,6 +5,7 @@
 import { MODEL_FAMILIES, MODEL_PRESETS } from "@bupo/shared/model-presets";
 import type { BackendPreference } from "../backend/index.ts";
 import type { ProbeModel } from "../probe/index.ts";
+import { enumFlag, exactlyOne, type FlagValues, intFlag, onlyWith, str } from "./args.ts";
 
 export const PRESETS = MODEL_PRESETS;
 export const FAMILIES = MODEL_FAMILIES;
@@ -15,6 +16,25 @@ export const BACKENDS = [
   "cpu",
   "tensorflow",
 ] as const satisfies readonly BackendPreference[];
+
+/** A model named on the command line: a checkpoint folder, or a freshly initialised preset. */
+export type ModelSpec =
+  | { kind: "checkpoint"; dir: string }
+  | { kind: "preset"; preset: (typeof PRESETS)[number]; family: (typeof FAMILIES)[number]; seed: number };
+
+/** `--model DIR` | `--preset NAME [--family F] [--seed N]`; throws a UsageError naming the flag. */
+export function parseModelFlags(values: FlagValues): ModelSpec {
+  const source = exactlyOne(values, ["model", "preset"]);
+  onlyWith(values, ["family", "seed"], source === "preset", "--preset");
+  return source === "model"
+    ? { kind: "checkpoint", dir: str(values, "model") as string }
+    : {
+        kind: "preset",
+        preset: enumFlag(values, "preset", PRESETS, "tiny"),
+        family: enumFlag(values, "family", FAMILIES, "qwen3"),
+        seed: intFlag(values, "seed", { min: 0, max: 2 ** 31 - 1 }, 0),
+      };
+}
 
 /** "1.06M" / "812k" / "950". */
 export function formatCount(n: number): string {

@@ -26,13 +26,19 @@ import {
   type FlagValues,
   intFlag,
   intListFlag,
-  onlyWith,
   parseFlags,
   runCommand,
   str,
   UsageError,
 } from "./args.ts";
-import { BACKENDS, describeModel, FAMILIES, PRESETS } from "./model-flags.ts";
+import {
+  BACKENDS,
+  describeModel,
+  FAMILIES,
+  type ModelSpec,
+  PRESETS,
+  parseModelFlags,
+} from "./model-flags.ts";
 
 const LENSES = ["raw", "normed"] as const;
 
@@ -83,9 +89,7 @@ const FLAGS = {
 } as const;
 
 export interface SampleArgs {
-  model:
-    | { kind: "checkpoint"; dir: string }
-    | { kind: "preset"; preset: (typeof PRESETS)[number]; family: (typeof FAMILIES)[number]; seed: number };
+  model: ModelSpec;
   input: { kind: "prompt"; text: string } | { kind: "tokens"; tokens: number[] };
   /** Undefined = L−1 (known once the model is loaded). */
   layer?: number;
@@ -124,8 +128,7 @@ function numberFlag(values: FlagValues, name: string, min: number, max: number, 
 
 /** Flag validation only; throws {@link UsageError}. */
 export function parseSampleArgs(values: FlagValues): SampleArgs {
-  const source = exactlyOne(values, ["model", "preset"]);
-  onlyWith(values, ["family", "seed"], source === "preset", "--preset");
+  const model = parseModelFlags(values);
   const inputKind = exactlyOne(values, ["prompt", "tokens"]);
   const text = str(values, "prompt") ?? "";
   if (inputKind === "prompt" && text.length === 0) throw new UsageError("--prompt must be a non-empty text");
@@ -133,15 +136,7 @@ export function parseSampleArgs(values: FlagValues): SampleArgs {
   if (topP === 0) throw new UsageError("--top-p must be in (0, 1]");
   const layer = intFlag(values, "layer", { min: 0, max: 10_000 });
   return {
-    model:
-      source === "model"
-        ? { kind: "checkpoint", dir: str(values, "model") as string }
-        : {
-            kind: "preset",
-            preset: enumFlag(values, "preset", PRESETS, "tiny"),
-            family: enumFlag(values, "family", FAMILIES, "qwen3"),
-            seed: intFlag(values, "seed", { min: 0, max: 2 ** 31 - 1 }, 0),
-          },
+    model,
     input:
       inputKind === "prompt"
         ? { kind: "prompt", text }
