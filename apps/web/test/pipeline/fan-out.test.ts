@@ -1,51 +1,20 @@
-import { openTestDatabase } from "@bupo/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RunWatcher, waitFor } from "./clients.ts";
-import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import {
-  freePort,
-  hasPostgres,
-  type Proc,
-  postgresUrl,
-  REDIS_URL,
-  redisAvailable,
-  startTrainer,
-  startWeb,
-} from "./processes.ts";
+import { tinyRunConfig, userWithTeam } from "./fixtures.ts";
+import { hasPostgres, REDIS_URL, redisAvailable } from "./processes.ts";
+import { twoWebsAndTrainer } from "./stack.ts";
 
 // Two web processes behind one database fan out through the Socket.IO Redis adapter: a browser on each
 // receives the same events, whichever process the trainer reports to.
 const redisUp = await redisAvailable();
 
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let webs: Proc[] = [];
-let trainer: Proc;
-const token = newToken();
-
 describe.skipIf(!redisUp || !hasPostgres)(
   `two web processes with the Redis adapter (${REDIS_URL}${redisUp ? "" : ": not answering"})`,
   () => {
-    beforeAll(async () => {
-      db = await openTestDatabase();
-      const port = await freePort();
-      const opts = {
-        databaseUrl: postgresUrl(db.target),
-        trainerUrls: [`http://127.0.0.1:${port}`],
-        token,
-        redisUrl: REDIS_URL,
-      };
-      webs = [await startWeb(opts), await startWeb(opts)];
-      trainer = await startTrainer({ webUrl: webs[0]!.url, token, port, dataDir: tempDir("trainer") });
-    }, 120_000);
-
-    afterAll(async () => {
-      await trainer?.stop();
-      for (const w of webs) await w.stop();
-      await db?.drop();
-    });
+    const stack = twoWebsAndTrainer();
 
     it("delivers the same events to a client on each process", async () => {
-      const [a, b] = webs as [Proc, Proc];
+      const [a, b] = stack.webs;
       const user = await userWithTeam(a.url);
       const run = await user.client.run.create.mutate({
         teamId: user.team.id,

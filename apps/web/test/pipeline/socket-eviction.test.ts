@@ -1,28 +1,15 @@
-import net from "node:net";
-import { openTestDatabase } from "@bupo/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { httpApi, RunWatcher, waitFor } from "./clients.ts";
-import { newToken, tempDir, tinyRunConfig, userWithTeam } from "./fixtures.ts";
-import { freePort, hasPostgres, type Proc, postgresUrl, startTrainer, startWeb } from "./processes.ts";
+import { tinyRunConfig, userWithTeam } from "./fixtures.ts";
+import { hasPostgres, redisAvailable } from "./processes.ts";
+import { twoWebsAndTrainer } from "./stack.ts";
 
 // Live sockets follow sessions and memberships across two web processes joined by the Redis adapter: a
 // socket watching a run on one process is disconnected when its session is revoked or signed out on the
 // other, and taken out of the run's room when its user is removed from the team; a demoted member who may
 // still read keeps receiving.
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const redisUp = await new Promise<boolean>((resolve) => {
-  const u = new URL(REDIS_URL);
-  const s = net.connect(Number(u.port || 6379), u.hostname, () => {
-    s.end();
-    resolve(true);
-  });
-  s.on("error", () => resolve(false));
-});
+const redisUp = await redisAvailable();
 
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let webs: Proc[] = [];
-let trainer: Proc;
-const token = newToken();
 const PASSWORD = "pipeline-password";
 
 /** A second browser of an existing user, signed in on `url`. */
@@ -35,27 +22,10 @@ async function signedIn(url: string, email: string) {
 describe.skipIf(!redisUp || !hasPostgres)(
   "sockets follow sessions and memberships (two web processes)",
   () => {
-    beforeAll(async () => {
-      db = await openTestDatabase();
-      const port = await freePort();
-      const opts = {
-        databaseUrl: postgresUrl(db.target),
-        trainerUrls: [`http://127.0.0.1:${port}`],
-        token,
-        redisUrl: REDIS_URL,
-      };
-      webs = [await startWeb(opts), await startWeb(opts)];
-      trainer = await startTrainer({ webUrl: webs[0]!.url, token, port, dataDir: tempDir("trainer") });
-    }, 120_000);
-
-    afterAll(async () => {
-      await trainer?.stop();
-      for (const w of webs) await w.stop();
-      await db?.drop();
-    });
+    const stack = twoWebsAndTrainer();
 
     it("disconnects on revocation and sign-out, evicts on removal, keeps a demoted reader", async () => {
-      const [a, b] = webs as [Proc, Proc];
+      const [a, b] = stack.webs;
       const owner = await userWithTeam(a.url);
       const teamId = owner.team.id;
       const join = async () => {

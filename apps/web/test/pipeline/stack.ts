@@ -1,6 +1,7 @@
 /**
- * The usual pipeline-test stack: a fresh database, the production web server and one trainer reporting to it,
- * started before the file's tests and stopped after. Fields are filled by the time the tests run.
+ * The usual pipeline-test stacks: a fresh database, the production web server (or two joined by the Redis
+ * adapter) and one trainer reporting to it, started before the file's tests and stopped after. Fields are filled
+ * by the time the tests run.
  */
 import { openTestDatabase } from "@bupo/db/testing";
 import { afterAll, beforeAll } from "vitest";
@@ -10,6 +11,7 @@ import {
   hasPostgres,
   type Proc,
   postgresUrl,
+  REDIS_URL,
   startTrainer,
   startWeb,
   type TrainerOptions,
@@ -50,6 +52,42 @@ export function webAndTrainerPerFile(
     await stack.trainer?.stop();
     await stack.web?.stop();
     await stack.db?.drop();
+  });
+  return stack;
+}
+
+export interface FanOutStack {
+  webs: [Proc, Proc];
+  trainer: Proc;
+}
+
+/** Two web processes on one database, fanned out through Redis, and a trainer reporting to the first. Call it
+ * inside the describe block it serves (skipped with it when Redis or PostgreSQL is absent). */
+export function twoWebsAndTrainer(): FanOutStack {
+  const stack = {} as FanOutStack;
+  let db: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+  const token = newToken();
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    const port = await freePort();
+    const opts = {
+      databaseUrl: postgresUrl(db.target),
+      trainerUrls: [`http://127.0.0.1:${port}`],
+      token,
+      redisUrl: REDIS_URL,
+    };
+    stack.webs = [await startWeb(opts), await startWeb(opts)];
+    stack.trainer = await startTrainer({
+      webUrl: stack.webs[0].url,
+      token,
+      port,
+      dataDir: tempDir("trainer"),
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await stack.trainer?.stop();
+    for (const w of stack.webs ?? []) await w.stop();
+    await db?.drop();
   });
   return stack;
 }
